@@ -1,0 +1,1 @@
+// bridge (placeholder until its work lands).

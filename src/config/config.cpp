@@ -1,0 +1,1 @@
+// Configuration model (placeholder until the configuration work lands).

@@ -1,0 +1,1 @@
+// orchestrate (placeholder until its work lands).

@@ -1,0 +1,1 @@
+// Implemented by the protocol work (see include/azbridge/protocol/connection_string.hpp).

@@ -1,0 +1,1 @@
+// relay_client (placeholder until its work lands).
