@@ -1,0 +1,13 @@
+// Placeholder: `azbridge relay` lands with its own work.
+#include "azbridge/cli/commands.hpp"
+
+#include <cstdio>
+
+namespace azbridge::cli {
+
+int run_relay(const std::vector<std::string>&) {
+  std::fputs("azbridge: 'relay' is not implemented yet\n", stderr);
+  return 2;
+}
+
+}  // namespace azbridge::cli
