@@ -1,1 +1,0 @@
-// orchestrate (placeholder until its work lands).

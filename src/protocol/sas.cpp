@@ -1,1 +1,0 @@
-// Implemented by the protocol work (see include/azbridge/protocol/sas.hpp).
