@@ -1,1 +1,0 @@
-// relay_client (placeholder until its work lands).
