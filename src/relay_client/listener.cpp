@@ -239,6 +239,7 @@ net::awaitable<std::string> listener::impl::supervise(std::shared_ptr<control_ch
   const double fraction = options.renew_fraction;
   auto renew_at = ch->token.expires() ? renewal_point(ch->token.issued_at, ch->token.expires_at, fraction)
                                       : wall_clock::time_point::max();
+  bool renew_warned = false;
   for (;;) {
     if (stopping) {
       ch->writer.push_close();
@@ -266,11 +267,16 @@ net::awaitable<std::string> listener::impl::supervise(std::shared_ptr<control_ch
                   options.entity_path, options.tokens->describe(), token.error());
         renew_at = wall_clock::now() + 5s;
       } else if (token->value == ch->token.value) {
-        // A pre-issued token cannot be renewed: the relay will close the channel at its expiry.
-        log::warn("RelayListenerRenewImpossible",
-                  "listener for '{}': the {} cannot be renewed; the relay will drop the listener when it expires",
-                  options.entity_path, options.tokens->describe());
-        renew_at = wall_clock::time_point::max();
+        // The provider has nothing newer: a pre-issued token (the relay will close the channel at its expiry),
+        // or a provider that refreshes later than we renew. Ask again halfway to the expiry.
+        if (!renew_warned) {
+          renew_warned = true;
+          log::warn("RelayListenerRenewImpossible",
+                    "listener for '{}': the {} gave no new token; the relay drops the listener when it expires",
+                    options.entity_path, options.tokens->describe());
+        }
+        const auto remaining = ch->token.expires_at - wall_clock::now();
+        renew_at = remaining > 2s ? wall_clock::now() + remaining / 2 : wall_clock::time_point::max();
       } else {
         ch->writer.push_text(protocol::encode(protocol::renew_token_command{token->value}));
         ch->token = std::move(*token);
