@@ -62,15 +62,26 @@ using listener_command = std::variant<accept_command, request_command>;
 /// Messages a listener sends.
 using listener_reply = std::variant<response_command, renew_token_command>;
 
-std::string encode(const accept_command& c);
-std::string encode(const request_command& c);  // omits method/requestTarget/body when unset
+/// Compact JSON with the protocol's field names in the documented order. Header lists become JSON objects;
+/// a header repeated (names compared ignoring case) is joined into one value with ", " under its first spelling.
+/// Messages are not size-checked here: .NET listeners read control messages into a 64 KiB buffer.
+std::string encode(const accept_command& c);   // remoteEndpoint omitted when unset
+std::string encode(const request_command& c);  // omits method/requestTarget/body/remoteEndpoint when unset, and
+                                               // requestHeaders when empty and no method (address-only request)
 std::string encode(const response_command& c);
 std::string encode(const renew_token_command& c);
 
 /// Decodes {"accept":{...}} or {"request":{...}}; any other single top-level key is a failure whose message
-/// starts with "unknown command" (callers log and ignore it).
+/// starts with "unknown command" (callers log and ignore it). Tolerant, and never throws: unknown fields are
+/// ignored, JSON null counts as absent, header values that are not strings are skipped, a malformed
+/// remoteEndpoint (port may be a number or numeric string, 0-65535) is dropped. Failures ("malformed <command>
+/// message: ...") only for invalid JSON or a required field missing or of the wrong type: accept needs a string
+/// address, request needs a string id; address/id/method/requestTarget must be strings, body a boolean.
+/// Failure messages never quote field values (a message may carry a token).
 expected<listener_command> decode_listener_command(std::string_view json);
-/// Decodes {"response":{...}} or {"renewToken":{...}}.
+/// Decodes {"response":{...}} or {"renewToken":{...}}, as tolerantly. response needs requestId (string) and
+/// statusCode (a JSON number with an integral value, or a numeric string, 100-999); a missing responseHeaders
+/// is empty and a missing body is false. renewToken needs a string token.
 expected<listener_reply> decode_listener_reply(std::string_view json);
 
 }  // namespace azbridge::protocol
