@@ -1,1 +1,0 @@
-// Configuration model (placeholder until the configuration work lands).
