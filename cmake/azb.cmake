@@ -75,9 +75,12 @@ function(azb_add_fuzzer name)
   target_link_libraries(${name} PRIVATE ${ARG_LIBS})
   add_dependencies(fuzzers ${name})
   # A short smoke run so that `ctest --preset fuzz` proves each target starts and survives its seeds.
+  # libFuzzer writes new inputs into its FIRST corpus folder: give it one in the build tree so the seeds in
+  # the source tree stay as committed.
   set(corpus ${CMAKE_CURRENT_SOURCE_DIR}/corpus/${name})
+  set(scratch ${CMAKE_CURRENT_BINARY_DIR}/corpus-new/${name})
   add_test(NAME fuzz:${name}
-           COMMAND ${name} -runs=20000 -max_len=4096 ${corpus})
+           COMMAND bash -c "mkdir -p '${scratch}' && exec '$<TARGET_FILE:${name}>' -runs=20000 -max_len=4096 '${scratch}' '${corpus}'")
   set_tests_properties(fuzz:${name} PROPERTIES LABELS fuzz TIMEOUT 300)
 endfunction()
 
