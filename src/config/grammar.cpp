@@ -77,6 +77,7 @@ expected<remote_forward> parse_remote(std::string_view expr, bool new_format) {
         b.host = "localhost";
         b.host_port = *port;
       } else {
+        if (auto e = validate::local_socket(port_string, "LocalSocket")) return r.field(*e);
         b.local_socket = port_string;
       }
     } else if (new_format) {
@@ -129,6 +130,7 @@ expected<local_forward> parse_local_forward(std::string_view expr) {
         b.bind_address = "localhost";
         b.bind_port = *port;
       } else {
+        if (auto e = validate::local_socket(port_string, "BindLocalSocket")) return r.field(*e);
         b.bind_local_socket = port_string;
       }
     } else {
