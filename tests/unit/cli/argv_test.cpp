@@ -44,7 +44,7 @@ TEST_CASE("the name splits from the value at the first ':' or '=' only") {
   CHECK(norm({"-o", "AzureRelayEndpoint:sb://x:9/"}) == std::vector<std::string>{"--option=AzureRelayEndpoint:sb://x:9/"});
 }
 
-TEST_CASE("-svc, -? and case-sensitive short names") {
+TEST_CASE("option -svc, -? and case-sensitive short names") {
   CHECK(norm({"-svc"}) == std::vector<std::string>{"--svc"});
   CHECK(norm({"--svc"}) == std::vector<std::string>{"--svc"});
   CHECK(norm({"-?"}) == std::vector<std::string>{"--help"});

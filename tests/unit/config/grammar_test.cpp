@@ -40,7 +40,7 @@ std::string error_of(const Result& r) {
 
 }  // namespace
 
-TEST_CASE("-L port:relay binds localhost with the port as port name") {
+TEST_CASE("option -L port:relay binds localhost with the port as port name") {
   auto f = L("16161:db");
   CHECK(f.relay_name == "db");
   CHECK(f.origin == "-L 16161:db");
@@ -52,7 +52,7 @@ TEST_CASE("-L port:relay binds localhost with the port as port name") {
   CHECK_FALSE(f.bindings[0].is_socket());
 }
 
-TEST_CASE("-L several bindings with addresses and port names") {
+TEST_CASE("option -L several bindings with addresses and port names") {
   auto f = L("127.0.0.8:16161/sql1;127.0.0.9:16161/sql2:db");
   CHECK(f.relay_name == "db");
   REQUIRE(f.bindings.size() == 2);
@@ -63,7 +63,7 @@ TEST_CASE("-L several bindings with addresses and port names") {
   CHECK(f.bindings[1].port_name == "sql2");
 }
 
-TEST_CASE("-L U suffix means UDP, stored as a negative port, default name keeps the U") {
+TEST_CASE("option -L U suffix means UDP, stored as a negative port, default name keeps the U") {
   auto f = L("3434U:relay");
   REQUIRE(f.bindings.size() == 1);
   CHECK(f.bindings[0].bind_port == -3434);
@@ -83,14 +83,14 @@ TEST_CASE("-L U suffix means UDP, stored as a negative port, default name keeps 
   CHECK(L("3000:foobar").bindings[0].bind_port == 3000);
 }
 
-TEST_CASE("-L address:port:relay") {
+TEST_CASE("option -L address:port:relay") {
   auto f = L("127.1.2.3:1433:relay");
   CHECK(f.bindings[0].bind_address == "127.1.2.3");
   CHECK(f.bindings[0].bind_port == 1433);
   CHECK(f.bindings[0].port_name == "1433");
 }
 
-TEST_CASE("-L a non-numeric port is a Unix socket name") {
+TEST_CASE("option -L a non-numeric port is a Unix socket name") {
   auto f = L("name:baz");
   CHECK(f.relay_name == "baz");
   CHECK(f.bindings[0].bind_local_socket == "name");
@@ -103,12 +103,12 @@ TEST_CASE("-L a non-numeric port is a Unix socket name") {
   CHECK(named.bindings[0].port_name == "name");
 }
 
-TEST_CASE("-L relay name is after the last colon; segments after the second '/' are ignored") {
+TEST_CASE("option -L relay name is after the last colon; segments after the second '/' are ignored") {
   CHECK(L("80/a/b:relay").bindings[0].port_name == "a");
   CHECK(L("127.0.0.1:80:a/b").relay_name == "a/b");
 }
 
-TEST_CASE("-L structure errors") {
+TEST_CASE("option -L structure errors") {
   CHECK(error_of(parse_local_forward("16161")) == "Invalid -L expression: '16161'");
   CHECK(error_of(parse_local_forward("1:2:3:relay")) == "Invalid -L expression: '1:2:3:relay'");
   // IPv6 literals cannot be written on the command line (brackets do not help), as in azbridge.
@@ -116,7 +116,7 @@ TEST_CASE("-L structure errors") {
   CHECK(error_of(parse_local_forward("127.0.0.1:abc:relay")) == "Invalid -L 'port' expression: '127.0.0.1:abc:relay'");
 }
 
-TEST_CASE("-L field errors name the option, the expression and the field") {
+TEST_CASE("option -L field errors name the option, the expression and the field") {
   auto port = error_of(parse_local_forward("70000:foobar"));
   CHECK(port.find("-L") != std::string::npos);
   CHECK(port.find("'70000:foobar'") != std::string::npos);
@@ -136,7 +136,7 @@ TEST_CASE("-L field errors name the option, the expression and the field") {
   CHECK(error_of(parse_local_forward("80/bad^name:relay")).find("PortName") != std::string::npos);
 }
 
-TEST_CASE("-T forms of ConfigTest.CommandLineTOptionTest") {
+TEST_CASE("option -T forms of ConfigTest.CommandLineTOptionTest") {
   auto r1 = T("relay1:port/1000");
   CHECK(r1.relay_name == "relay1");
   CHECK(r1.bindings[0].host == "localhost");
@@ -158,7 +158,7 @@ TEST_CASE("-T forms of ConfigTest.CommandLineTOptionTest") {
   CHECK(r4.bindings[0].port_name == "sock");
 }
 
-TEST_CASE("-T README example with two targets") {
+TEST_CASE("option -T README example with two targets") {
   auto f = T("db:sql1/sql1.corp.example.com:16161;sql2/sql2.corp.example.com:16161");
   CHECK(f.relay_name == "db");
   REQUIRE(f.bindings.size() == 2);
@@ -169,7 +169,7 @@ TEST_CASE("-T README example with two targets") {
   CHECK(f.bindings[1].host == "sql2.corp.example.com");
 }
 
-TEST_CASE("-T host:port without a name uses the raw port token as name; U means UDP") {
+TEST_CASE("option -T host:port without a name uses the raw port token as name; U means UDP") {
   auto f = T("bar2:10.1.1.1:123");
   CHECK(f.bindings[0].host == "10.1.1.1");
   CHECK(f.bindings[0].port_name == "123");
@@ -182,7 +182,7 @@ TEST_CASE("-T host:port without a name uses the raw port token as name; U means 
   CHECK(short_udp.bindings[0].is_udp());
 }
 
-TEST_CASE("-T errors") {
+TEST_CASE("option -T errors") {
   CHECK(error_of(parse_remote_forward("relay")) == "Invalid -T expression: 'relay'");
   CHECK(error_of(parse_remote_forward("r:a:b:c")) == "Invalid -T expression: 'r:a:b:c'");
   CHECK(error_of(parse_remote_forward("r:a/b/c")) == "Invalid -T expression: 'r:a/b/c'");
@@ -195,7 +195,7 @@ TEST_CASE("-T errors") {
   CHECK(error_of(parse_remote_forward("foobar:foo^^^bar:80")).find("Host") != std::string::npos);
 }
 
-TEST_CASE("-R forms of ConfigTest.CommandLineROptionTest and GoodRemoteForwardTest") {
+TEST_CASE("option -R forms of ConfigTest.CommandLineROptionTest and GoodRemoteForwardTest") {
   auto r1 = R("relay1:port/1000");
   CHECK(r1.bindings[0].host_port == 1000);
   CHECK(r1.bindings[0].port_name == "port");
@@ -215,7 +215,7 @@ TEST_CASE("-R forms of ConfigTest.CommandLineROptionTest and GoodRemoteForwardTe
   }
 }
 
-TEST_CASE("-R errors name -R and the field (CommandLineBadRemoteForwardTest)") {
+TEST_CASE("option -R errors name -R and the field (CommandLineBadRemoteForwardTest)") {
   auto port = error_of(parse_remote_forward_legacy("foobar:70000"));
   CHECK(port.find("-R") != std::string::npos);
   CHECK(port.find("HostPort") != std::string::npos);
@@ -228,7 +228,7 @@ TEST_CASE("-R errors name -R and the field (CommandLineBadRemoteForwardTest)") {
   CHECK(error_of(parse_remote_forward_legacy("r:h:p/q/1")) == "Invalid -R expression: 'r:h:p/q/1'");
 }
 
-TEST_CASE("-H scheme/host with default ports, explicit port, path with trailing slash") {
+TEST_CASE("option -H scheme/host with default ports, explicit port, path with trailing slash") {
   auto https = H("foo5:https/service.example.com");
   CHECK(https.relay_name == "foo5");
   CHECK(https.is_http());
@@ -258,14 +258,14 @@ TEST_CASE("-H scheme/host with default ports, explicit port, path with trailing 
   CHECK(two.bindings[1].host_port == 80);
 }
 
-TEST_CASE("-H README quirk: the token after the scheme is always the host") {
+TEST_CASE("option -H README quirk: the token after the scheme is always the host") {
   auto f = H("latavola:https/443");
   CHECK(f.bindings[0].host == "443");
   CHECK(f.bindings[0].host_port == 443);
   CHECK(H("latavola:https/localhost:443").bindings[0].host == "localhost");
 }
 
-TEST_CASE("-H errors") {
+TEST_CASE("option -H errors") {
   CHECK(error_of(parse_remote_http_forward("r:ftp/host")) ==
         "Invalid -H expression. Must use 'http/' or 'https/' port name: 'r:ftp/host'");
   CHECK(error_of(parse_remote_http_forward("r:http")) == "Invalid -H expression: 'r:http'");

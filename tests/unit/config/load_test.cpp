@@ -48,7 +48,7 @@ TEST_CASE("machine file, then user file: scalars overwrite, forward lists append
   CHECK(relay_names(c) == std::vector<std::string>{"m", "u"});
 }
 
-TEST_CASE("-f replaces the user file; a missing -f file is an error; missing default files are not") {
+TEST_CASE("option -f replaces the user file; a missing -f file is an error; missing default files are not") {
   test::temp_file user("LocalForward:\n  - RelayName: u\n    BindPort: 2\n");
   test::temp_file other("LocalForward:\n  - RelayName: f\n    BindPort: 3\n");
   command_line cl;
@@ -68,7 +68,7 @@ TEST_CASE("errors in files name the file and line") {
   CHECK(load_failure(cl) == bad.str() + ":2: unknown key 'Fompa'");
 }
 
-TEST_CASE("-o splits on the first ':' only, so URIs and connection strings work") {
+TEST_CASE("option -o splits on the first ':' only, so URIs and connection strings work") {
   command_line cl;
   cl.options = {"AzureRelayConnectionString:" + std::string(cs_a), "ConnectTimeout : 44"};
   auto c = load_with(cl);
@@ -79,7 +79,7 @@ TEST_CASE("-o splits on the first ':' only, so URIs and connection strings work"
   CHECK(load_with(cl).connection.endpoint == "sb://ns.example:9000/");
 }
 
-TEST_CASE("-o errors") {
+TEST_CASE("option -o errors") {
   command_line cl;
   cl.options = {"LogLevel"};
   CHECK(load_failure(cl).find("Invalid -o value 'LogLevel'. Expected key:value") == 0);
@@ -93,7 +93,7 @@ TEST_CASE("-o errors") {
   CHECK_FALSE(load_with(cl).log_level);
 }
 
-TEST_CASE("-x replaces the whole connection: -e/-K/-k/-s and the files' keys are discarded") {
+TEST_CASE("option -x replaces the whole connection: -e/-K/-k/-s and the files' keys are discarded") {
   test::temp_file file(std::string("AzureRelayConnectionString: ") + cs_a + "\n");
   command_line cl;
   cl.config_file = file.str();
@@ -186,7 +186,7 @@ TEST_CASE("forwards are appended in the order -L, -R, -T, -H after the files' fo
   CHECK(relay_names(load_with(cl)) == std::vector<std::string>{"l", "file", "r", "t", "h"});
 }
 
-TEST_CASE("-L bind addresses must be local (CommandLineBadLocalForwardTest)") {
+TEST_CASE("option -L bind addresses must be local (CommandLineBadLocalForwardTest)") {
   command_line cl;
   cl.local_forwards = {"1.1.1.1:80:foobar"};
   auto e = load_failure(cl);

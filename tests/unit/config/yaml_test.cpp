@@ -190,7 +190,7 @@ TEST_CASE("AzureRelayConnectionString replaces the connection; keys are set in d
   CHECK(per_forward.find("zzz") == std::string::npos);
 }
 
-TEST_CASE("-o style scalar overrides share the loader's rules") {
+TEST_CASE("option -o style scalar overrides share the loader's rules") {
   config layer;
   CHECK_FALSE(apply_scalar_override(layer, "ConnectTimeout", "44", test::fake_local));
   CHECK(layer.connect_timeout == 44);
