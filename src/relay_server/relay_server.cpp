@@ -1,1 +1,0 @@
-// relay_server (placeholder until its work lands).
