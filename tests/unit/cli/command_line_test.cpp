@@ -2,7 +2,7 @@
 #include "azbridge/cli/options.hpp"
 
 #include "azbridge/util/error.hpp"
-#include "test_support.hpp"
+#include "../config/test_support.hpp"
 
 #include <catch2/catch.hpp>
 
