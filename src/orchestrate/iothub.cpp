@@ -169,7 +169,7 @@ hub_error parse_error(int http_status, std::string_view body, std::string_view e
   auto v = json::parse(body, ec);
   if (!ec && v.is_object()) {
     const auto& o = v.as_object();
-    auto* m = find_ci(o, "Message");
+    auto* m = find_ci(o, "errorCode") ? nullptr : find_ci(o, "Message");
     if (m && m->is_string()) {
       std::string_view inner = m->as_string();
       auto iv = json::parse(inner, ec);
