@@ -201,7 +201,7 @@ class loader {
     f.origin = origin(n);
     for (auto it = n.begin(); it != n.end(); ++it) {
       auto key = key_of(it->first);
-      const auto& v = it->second;
+      const YAML::Node v = it->second;  // a copy: the iterator's proxy is a temporary
       if (key == "RelayName") {
         if (!is_unset(v)) f.relay_name = checked(v, key, validate::relay_name);
       } else if (key == "ConnectionString") {
@@ -276,7 +276,7 @@ class loader {
     f.origin = origin(n);
     for (auto it = n.begin(); it != n.end(); ++it) {
       auto key = key_of(it->first);
-      const auto& v = it->second;
+      const YAML::Node v = it->second;  // a copy: the iterator's proxy is a temporary
       if (key == "RelayName") {
         if (!is_unset(v)) f.relay_name = checked(v, key, validate::relay_name);
       } else if (key == "ConnectionString") {

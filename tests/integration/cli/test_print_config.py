@@ -116,10 +116,29 @@ def round_trip_and_service():
         s.close()
 
 
+def shipped_examples():
+    """The commented templates and examples in config/ load cleanly."""
+    import azb_paths
+    s = Sandbox()
+    try:
+        for name in ("azbridge_config.machine.yml", "azbridge_config.svc.yml", "example_local_forward.yml",
+                     "example_remote_forward.yml"):
+            out = print_config(s, ["-f", azb_paths.config_file(name)])
+            expect("LocalForward:" in out, f"config/{name} loads", out)
+        local = print_config(s, ["-f", azb_paths.config_file("example_local_forward.yml")])
+        expect(relay_names(local) == ["db", "dns", "app", "public"], "local example forwards", local)
+        remote = print_config(s, ["-f", azb_paths.config_file("example_remote_forward.yml")])
+        expect(relay_names(remote) == ["db", "dns", "api"], "remote example forwards", remote)
+        expect("c2VjcmV0LWtleS1iYXNlNjQ=" not in remote, "example keys redacted", remote)
+    finally:
+        s.close()
+
+
 if __name__ == "__main__":
     files_combine()
     connection_precedence()
     forwards_order_and_forms()
     command_line_max_test()
     round_trip_and_service()
-    print("cli print-config: 5 passed, 0 failed")
+    shipped_examples()
+    print("cli print-config: 6 passed, 0 failed")
