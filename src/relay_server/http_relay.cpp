@@ -183,7 +183,7 @@ net::awaitable<bool> relay_one(connection& c) {
     }
     command.body = !body.empty();
     auto json = protocol::encode(command);
-    bool sent = command.body ? listener->send_with_body(std::move(json), std::move(body)) : listener->send(std::move(json));
+    bool sent = *command.body ? listener->send_with_body(std::move(json), std::move(body)) : listener->send(std::move(json));
     if (!sent) co_return co_await fail(503, "The listener is not accepting requests right now.");
     exchange->request_delivered = true;
   } else {

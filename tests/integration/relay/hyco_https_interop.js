@@ -74,7 +74,9 @@ function request(method, path, { body, headers = {}, chunked = false } = {}) {
 }
 
 async function main() {
-  await new Promise((resolve) => server.once('listening', resolve));
+  const listening = new Promise((resolve) => server.once('listening', resolve));
+  server.listen();  // hyco-https connects only now; listen(cb) never calls cb, hence the event
+  await listening;
 
   // GET with the token in the query: the listener sees the path and query without sb-hc-token.
   const q = encodeURIComponent(token());

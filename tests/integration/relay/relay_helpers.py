@@ -161,6 +161,7 @@ class WebSocket:
             if op == 0x8:
                 code = struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else 1005
                 self.close_code, self.close_reason = code, payload[2:].decode("utf-8", "replace")
+                self.sock.close()  # the server waits for the client to end the TCP connection
                 return ("close", code, self.close_reason)
             if op != 0:
                 opcode = op
@@ -253,6 +254,16 @@ def https_request(relay, method, path, headers=None, body=None, timeout=30.0):
     data = resp.read()
     conn.close()
     return resp, data
+
+
+def wait_for_log_count(relay, needle, count, timeout=20.0):
+    """Waits (bounded) until `needle` appears at least `count` times in the relay's log."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if relay.log().count(needle) >= count:
+            return
+        time.sleep(0.02)  # polling the log for readiness
+    azb.fail(f"{needle!r} seen {relay.log().count(needle)} times, expected {count}:\n{relay.log()[-3000:]}")
 
 
 def fd_count(pid):

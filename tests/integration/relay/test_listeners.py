@@ -147,6 +147,8 @@ def main():
         t.ws.close()
     for t in listeners:
         t.join(10)
+        check(not t.is_alive(), f"listener {t.index} did not see its close answered")
+    h.wait_for_log_count(relay, "ListenerDetached", 25)
     deadlines(relay)
     renewed = tokens(relay)
     log = relay.log()
