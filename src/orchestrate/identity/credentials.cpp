@@ -177,8 +177,6 @@ class azure_cli_credential final : public token_credential {
   azure_cli_credential(const identity_environment& env, credential_options o) : env_(env), o_(o) {}
   net::awaitable<access_token> get_token(const std::string& scope) override {
     auto argv = az_cli_arguments(env_.az_path, scope_to_resource(scope), env_.tenant_id);
-    // The CLI wants the resource without the trailing '/' (as the SDKs pass it).
-    if (!argv[6].empty() && argv[6].back() == '/') argv[6].pop_back();
     auto r = co_await detail::run_process(argv, o_.cli_timeout);
     if (r.spawn_errno == ENOENT) throw credential_unavailable("Azure CLI: '" + env_.az_path + "' is not installed");
     if (r.spawn_errno != 0) {

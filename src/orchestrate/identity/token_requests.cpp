@@ -52,9 +52,10 @@ http_request form_post(std::string url, std::string body) {
 }  // namespace
 
 std::string scope_to_resource(std::string_view scope) {
+  // As the SDKs do: "https://management.azure.com/.default" -> "https://management.azure.com".
   constexpr std::string_view suffix = "/.default";
   if (scope.size() > suffix.size() && scope.substr(scope.size() - suffix.size()) == suffix) {
-    return std::string(scope.substr(0, scope.size() - suffix.size() + 1));  // keep the '/'
+    return std::string(scope.substr(0, scope.size() - suffix.size()));
   }
   return std::string(scope);
 }

@@ -25,8 +25,8 @@ std::map<std::string, std::string> form_fields(const std::string& body) {
 }  // namespace
 
 TEST_CASE("scopes and resources", "[identity]") {
-  CHECK(scope_to_resource("https://management.azure.com/.default") == "https://management.azure.com/");
-  CHECK(scope_to_resource("https://relay.azure.net/.default") == "https://relay.azure.net/");
+  CHECK(scope_to_resource("https://management.azure.com/.default") == "https://management.azure.com");
+  CHECK(scope_to_resource("https://relay.azure.net/.default") == "https://relay.azure.net");
   CHECK(scope_to_resource("https://management.azure.com/") == "https://management.azure.com/");
   CHECK(form_encode("https://a.b/.default") == "https%3A%2F%2Fa.b%2F.default");
   CHECK(form_encode("a b+c~") == "a%20b%2Bc~");

@@ -16,8 +16,8 @@ namespace azbridge::identity {
 inline constexpr std::string_view default_authority_host = "https://login.microsoftonline.com";
 inline constexpr std::string_view default_imds_host = "http://169.254.169.254";
 
-/// "https://management.azure.com/.default" -> "https://management.azure.com/" (v1 resource form used by
-/// managed identity endpoints and the Azure CLI).
+/// "https://management.azure.com/.default" -> "https://management.azure.com" (the v1 resource form that
+/// @azure/identity sends to managed identity endpoints and the Azure CLI).
 std::string scope_to_resource(std::string_view scope);
 
 /// application/x-www-form-urlencoded encoding (RFC 3986 unreserved kept, everything else %XX).
