@@ -102,10 +102,10 @@ std::string render(const std::vector<session_row>& rows, bool as_json) {
     return doc(json::object{{"sessions", std::move(a)}});
   }
   if (rows.empty()) return "no sessions\n";
-  std::string out = fmt::format("{:<24} {:<9} {:<10} {:<44} {}\n", "DEVICE", "SESSION", "STATE", "ENTRY POINT", "EXPIRES");
+  std::string out = fmt::format("{:<24} {:<9} {:<10} {:<56} {}\n", "DEVICE", "SESSION", "STATE", "ENTRY POINT", "EXPIRES");
   for (const auto& r : rows) {
     auto state = r.instance_state.empty() ? r.provisioning_state : r.instance_state;
-    out += fmt::format("{:<24} {:<9} {:<10} {:<44} {}{}\n", r.device, r.session_id, state.empty() ? "-" : state,
+    out += fmt::format("{:<24} {:<9} {:<10} {:<56} {}{}\n", r.device, r.session_id, state.empty() ? "-" : state,
                        r.entry_point.empty() ? "-" : r.entry_point, r.expires, r.expired ? " (expired)" : "");
   }
   return out;
