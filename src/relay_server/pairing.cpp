@@ -196,13 +196,14 @@ net::awaitable<void> handle_request_rendezvous(connection& c, const protocol::hc
     co_return;
   }
   auto chosen = split_token_list(c.request()[net::http::field::sec_websocket_protocol]);
+  // Not inside the co_await expression: GCC 12 miscompiles conditional temporaries there.
+  const std::string protocol = chosen.empty() ? std::string() : chosen.front();
   auto ws = std::move(*c.stream).into_websocket();
   c.stream.reset();
   net::error_code ec;
   {
     stop_hook hook(ctx, [&ws] { ws.abort(); });
-    ec = co_await accept_websocket(ws, c.request(), chosen.empty() ? std::string() : chosen.front(),
-                                   ctx.options.timeouts.handshake);
+    ec = co_await accept_websocket(ws, c.request(), protocol, ctx.options.timeouts.handshake);
   }
   if (ec) {
     log::debug("RendezvousHandshakeFailed", "'{}' from {}: {}", c.info.path, c.info.remote, ec.message());
