@@ -118,10 +118,11 @@ net::awaitable<void> dispatch(connection& c) {
   co_await handle_http(c);
 }
 
-net::awaitable<void> handle_connection(std::shared_ptr<relay_context> ctx, net::tcp::socket socket) {
+net::awaitable<void> handle_connection(std::shared_ptr<relay_context> ctx, net::tcp::socket socket,
+                                       connection_slot slot) {
   connection c;
   c.ctx = ctx;
-  c.slot = connection_slot(ctx);
+  c.slot = std::move(slot);
   tune_socket(socket);
   net::error_code ec;
   c.remote = socket.remote_endpoint(ec);
@@ -185,7 +186,9 @@ net::awaitable<void> accept_loop(std::shared_ptr<relay_context> ctx) {
       socket.close(ignored);
       continue;
     }
-    asio::co_spawn(ctx->executor(), handle_connection(ctx, std::move(socket)), log_exception);
+    // Counted from here, so that a burst of accepts cannot overshoot the limit before the coroutines start.
+    connection_slot slot(ctx);
+    asio::co_spawn(ctx->executor(), handle_connection(ctx, std::move(socket), std::move(slot)), log_exception);
   }
 }
 

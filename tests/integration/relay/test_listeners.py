@@ -137,6 +137,34 @@ def tokens(relay):
     return renewed
 
 
+def relayed_pair(relay):
+    """A sender and a listener spliced by the relay (raw peers): subprotocol echo on both 101s, a fragmented
+    text message arrives as one message, binary stays binary."""
+    listener = h.listen(relay, "slow").ws
+    result = {}
+    sender_thread = threading.Thread(target=lambda: result.setdefault("r", h.connect(relay, "slow", protocols=["chat", "x"])),
+                                     daemon=True)
+    sender_thread.start()
+    accept = json.loads(listener.recv()[1])["accept"]
+    url = urllib.parse.urlsplit(accept["address"])
+    rv = h.ws_handshake(relay, url.path + "?" + url.query, protocols=["chat"])
+    check(rv.status == 101 and rv.headers.get("sec-websocket-protocol") == "chat", f"rendezvous: {rv.status} {rv.headers}")
+    sender_thread.join(20)
+    s = result.get("r")
+    check(s is not None and s.status == 101, f"sender: {s and (s.status, s.reason)}")
+    check(s.headers.get("sec-websocket-protocol") == "chat", f"sender's protocol echo: {s.headers}")
+    s.ws.send_frame(0x1, b"hel", fin=False)
+    s.ws.send_frame(0x0, b"lo", fin=True)
+    got = rv.ws.recv()
+    check(got == (1, b"hello"), f"listener got {got}")
+    rv.ws.send_binary(b"\x00\x01\x02")
+    got = s.ws.recv()
+    check(got == (2, b"\x00\x01\x02"), f"sender got {got}")
+    for ws in (s.ws, rv.ws, listener):
+        ws.settimeout(20)
+    return s.ws, rv.ws, listener
+
+
 def main():
     relay = h.start_relay(CONFIG)
     listeners = load_balancing(relay)
@@ -148,6 +176,7 @@ def main():
     h.wait_for_log_count(relay, "ListenerDetached", 25)
     deadlines(relay)
     renewed = tokens(relay)
+    sender, rendezvous, pair_listener = relayed_pair(relay)
     log = relay.log()
     check(log.count("ListenerAttached") >= 28 and "ListenerDetached" in log, "attach/detach log lines")
 
@@ -155,6 +184,9 @@ def main():
     os_status = relay.stop(timeout=10)
     msg = renewed.recv()
     check(msg[0] == "close" and msg[1] == 1001, f"control channel at shutdown: {msg}")
+    for name, ws in (("sender", sender), ("listener side", rendezvous), ("second control channel", pair_listener)):
+        msg = ws.recv()
+        check(msg[0] == "close" and msg[1] == 1001, f"{name} at shutdown: {msg}")
     check(os_status == 0, f"relay exit status {os_status}")
     print("relay listeners, pairing, deadlines and tokens: ok")
 
