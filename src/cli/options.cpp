@@ -65,30 +65,39 @@ struct app_model {
     app.footer(footer);
     app.get_formatter()->column_width(40);
     singles = {
-        app.add_option("-a,--keep-alive-interval", a, "Keepalive interval in seconds (default 30)"),
-        app.add_option("-b,--bind-address", b, "Source address of forwarding connections."),
-        app.add_option("-e,--endpoint-uri", e, "Relay endpoint URI"),
-        app.add_option("-f,--config-file", f, "Configuration file"),
-        app.add_option("-l,--log-file", l, "Log file"),
-        app.add_option("-K,--shared-access-key-name", K, "Azure Relay shared access policy name"),
-        app.add_option("-k,--shared-access-key", k, "Azure Relay shared access policy key"),
-        app.add_option("-s,--signature", s, "Azure Relay shared access signature token"),
-        app.add_option("-x,--connection-string", x, "Azure Relay connection string (overridden with -S -K -k -e)"),
+        opt("-a,--keep-alive-interval", a, "Keepalive interval in seconds (default 30)", "<KEEP_ALIVE_INTERVAL>"),
+        opt("-b,--bind-address", b, "Source address of forwarding connections.", "<BIND_ADDRESS>"),
+        opt("-e,--endpoint-uri", e, "Relay endpoint URI", "<ENDPOINT_URI>"),
+        opt("-f,--config-file", f, "Configuration file", "<CONFIG_FILE>"),
+        opt("-l,--log-file", l, "Log file", "<LOG_FILE>"),
+        opt("-K,--shared-access-key-name", K, "Azure Relay shared access policy name", "<SHARED_ACCESS_KEY_NAME>"),
+        opt("-k,--shared-access-key", k, "Azure Relay shared access policy key", "<SHARED_ACCESS_KEY>"),
+        opt("-s,--signature", s, "Azure Relay shared access signature token", "<SIGNATURE>"),
+        opt("-x,--connection-string", x, "Azure Relay connection string (overridden with -S -K -k -e)",
+            "<CONNECTION_STRING>"),
     };
     app.add_flag("-g,--gateway-ports", g, "Allows remote hosts to connect to local forwarded ports");
-    app.add_option("-H,--remote-http-forward", H, "Remote HTTP(S) forwarder relay_name:{http|https}/[hostname:]port ");
-    app.add_option("-L,--local-forward", L, "Local forwarder [hostname:]port[/port_name]:relay_name");
-    app.add_option("-o,--option", o, "Configuration file option override key:value");
+    opt("-H,--remote-http-forward", H, "Remote HTTP(S) forwarder relay_name:{http|https}/[hostname:]port ",
+        "<REMOTE_HTTP_FORWARD>");
+    opt("-L,--local-forward", L, "Local forwarder [hostname:]port[/port_name]:relay_name", "<LOCAL_FORWARD>");
+    opt("-o,--option", o, "Configuration file option override key:value", "<OPTION>");
     app.add_flag("-q,--quiet", q, "No log output to stdout/stderr");
-    app.add_option("-R,--remote-forward-old", R, "Remote forwarder relay_name:[hostname:]port ")->group("");
-    app.add_option("-T,--remote-forward", T, "Remote forwarder relay_name:[port_name/][hostname:]port ");
+    opt("-R,--remote-forward-old", R, "Remote forwarder relay_name:[hostname:]port ", "<REMOTE_FORWARD_OLD>")
+        ->group("");  // hidden, as in azbridge
+    opt("-T,--remote-forward", T, "Remote forwarder relay_name:[port_name/][hostname:]port ", "<REMOTE_FORWARD>");
     app.add_flag("-v,--verbose", v, "Verbose log output");
     app.add_flag("--svc", svc, "Reserved for background service invocation (also -svc)");
     app.add_flag("--version", version, "Print the version and exit");
     app.add_flag("--print-config", print_config,
                  "Print the effective configuration (files, -o and options merged) as YAML, secrets redacted, "
                  "and exit");
-    app.add_option("--log-format", log_format, "Log line format: text (default) or json");
+    opt("--log-format", log_format, "Log line format: text (default) or json", "<text|json>");
+  }
+
+  // McMaster shows azbridge's value names in CONSTANT_CASE; CLI11 would say TEXT.
+  template <class T>
+  CLI::Option* opt(const char* names, T& target, const char* description, const char* value_name) {
+    return app.add_option(names, target, description)->type_name(value_name);
   }
 
   std::optional<std::string> single(std::size_t index, const std::string& value) const {
