@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages azbridge needs. Usage: scripts/bootstrap.sh [build] [test] [fuzz] [bench]
+# Installs the Debian 12 packages azbridge needs. Usage: scripts/bootstrap.sh [build] [demo] [test] [fuzz] [bench]
 # (default: build). Runs apt-get only when something is missing; must run as root (or with sudo available).
 set -euo pipefail
 
@@ -11,10 +11,11 @@ for w in "${want[@]}"; do
   case "$w" in
     build) pkgs+=(g++ cmake ninja-build ccache pkg-config libboost1.81-dev libboost-json1.81-dev
                   libboost-url1.81-dev libssl-dev libcli11-dev libyaml-cpp-dev libfmt-dev openssl) ;;
+    demo)  pkgs+=(python3 curl openssl) ;;
     test)  pkgs+=(catch2 python3 curl openssl openssh-server openssh-client socat procps iproute2) ;;
     fuzz)  pkgs+=(clang libclang-rt-14-dev) ;;
     bench) pkgs+=(iperf3 openssh-server openssh-client socat procps) ;;
-    *) echo "bootstrap: unknown component '$w' (build, test, fuzz, bench)" >&2; exit 2 ;;
+    *) echo "bootstrap: unknown component '$w' (build, demo, test, fuzz, bench)" >&2; exit 2 ;;
   esac
 done
 
