@@ -12,7 +12,7 @@ for w in "${want[@]}"; do
     build) pkgs+=(g++ cmake ninja-build ccache pkg-config libboost1.81-dev libboost-json1.81-dev
                   libboost-url1.81-dev libssl-dev libcli11-dev libyaml-cpp-dev libfmt-dev openssl) ;;
     demo)  pkgs+=(python3 curl openssl) ;;
-    test)  pkgs+=(catch2 python3 curl openssl openssh-server openssh-client socat procps iproute2) ;;
+    test)  pkgs+=(catch2 python3 curl openssl openssh-server openssh-client socat procps iproute2 dpkg-dev) ;;
     fuzz)  pkgs+=(clang libclang-rt-14-dev) ;;
     bench) pkgs+=(iperf3 openssh-server openssh-client socat procps) ;;
     *) echo "bootstrap: unknown component '$w' (build, demo, test, fuzz, bench)" >&2; exit 2 ;;
