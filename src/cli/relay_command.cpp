@@ -8,6 +8,7 @@
 #include "azbridge/relay_server/server.hpp"
 #include "azbridge/util/error.hpp"
 #include "azbridge/util/log.hpp"
+#include "subcommand.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -39,19 +40,7 @@ int run_relay_command(const std::vector<std::string>& args) {
   app.add_option("--log-level", log_level, "Log level: Debug, Verbose, Info (default), Warning, Error, None");
   app.footer("Exit status: 0 after SIGINT/SIGTERM, 1 runtime failure (e.g. the port is taken), 2 usage error.");
 
-  std::vector<char*> argv;
-  std::string program = "azbridge relay";
-  std::vector<std::string> copy = args;
-  argv.push_back(program.data());
-  for (auto& a : copy) argv.push_back(a.data());
-  try {
-    app.parse(static_cast<int>(argv.size()), argv.data());
-  } catch (const CLI::CallForHelp&) {
-    std::fputs(app.help().c_str(), stdout);
-    return 0;
-  } catch (const CLI::ParseError& err) {
-    throw usage_error(err.what());
-  }
+  if (!parse_subcommand(app, "azbridge relay", args)) return 0;
 
   log::settings logging = log::current();
   logging.min_level = log::level::info;  // a server: say when it listens and who attaches

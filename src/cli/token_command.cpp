@@ -9,6 +9,7 @@
 #include "azbridge/config/validate.hpp"
 #include "azbridge/protocol/sas.hpp"
 #include "azbridge/util/error.hpp"
+#include "subcommand.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -61,19 +62,7 @@ int run_token(const std::vector<std::string>& args) {
   auto* ottl = app.add_option("--ttl", ttl, "Lifetime in seconds (default 3600)");
   app.footer("Exit status: 0 success, 2 usage error. The token is printed on stdout.");
 
-  auto canonical = normalize_argv(args, token_specs);
-  std::vector<char*> argv;
-  std::string program = "azbridge token";
-  argv.push_back(program.data());
-  for (auto& t : canonical) argv.push_back(t.data());
-  try {
-    app.parse(static_cast<int>(argv.size()), argv.data());
-  } catch (const CLI::CallForHelp&) {
-    std::fputs(app.help().c_str(), stdout);
-    return 0;
-  } catch (const CLI::ParseError& err) {
-    throw usage_error(fmt::format("token: {}", err.what()));
-  }
+  if (!parse_subcommand(app, "azbridge token", normalize_argv(args, token_specs), "token: ")) return 0;
 
   protocol::connection_string cs;
   if (ox->count()) cs = or_throw(config::validate::connection_string(config::validate::trim_quotes(x)));
