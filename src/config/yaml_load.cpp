@@ -196,8 +196,25 @@ class loader {
   }
 
   local_forward local_entry(const YAML::Node& n) {
-    require_map(n, "LocalForward entry");
-    local_forward f;
+    auto f = forward_entry<local_forward>(
+        n, "LocalForward", "BindPort, BindLocalSocket or Bindings",
+        [this](local_forward_binding& b, const std::string& key, const YAML::Node& v, bool) {
+          return set_local_binding(b, key, v);
+        },
+        [](const std::string&) { return ""; });
+    // Checked after the whole entry: shortcut keys after Bindings still modify Bindings[0].
+    for (const auto& b : f.bindings) check_local_binding(b, n, f.relay_name);
+    return f;
+  }
+
+  // What LocalForward and RemoteForward entries share: RelayName, ConnectionString, a Bindings list, and
+  // shortcut keys that write Bindings[0]. set_binding(binding, key, value, in_bindings) knows the binding
+  // keys; entry_hint(key) adds to the message for a key the entry level does not know.
+  template <class Forward, class SetBinding, class EntryHint>
+  Forward forward_entry(const YAML::Node& n, std::string_view kind, std::string_view binding_keys,
+                        SetBinding set_binding, EntryHint entry_hint) {
+    require_map(n, fmt::format("{} entry", kind));
+    Forward f;
     f.origin = origin(n);
     for (auto it = n.begin(); it != n.end(); ++it) {
       auto key = key_of(it->first);
@@ -209,23 +226,25 @@ class loader {
       } else if (key == "Bindings") {
         f.bindings.clear();
         load_list(v, key, [&](const YAML::Node& bn) {
-          require_map(bn, "LocalForward binding");
-          local_forward_binding b;
+          require_map(bn, fmt::format("{} binding", kind));
+          typename decltype(f.bindings)::value_type b;
           for (auto bi = bn.begin(); bi != bn.end(); ++bi) {
             auto bkey = key_of(bi->first);
-            if (!set_local_binding(b, bkey, bi->second)) fail(bi->first, fmt::format("unknown key '{}' in a LocalForward binding", bkey));
+            if (!set_binding(b, bkey, bi->second, true)) {
+              fail(bi->first, fmt::format("unknown key '{}' in a {} binding", bkey, kind));
+            }
           }
           f.bindings.push_back(std::move(b));
         });
       } else {
         if (f.bindings.empty()) f.bindings.emplace_back();
-        if (!set_local_binding(f.bindings.front(), key, v)) fail(it->first, fmt::format("unknown key '{}' in a LocalForward entry", key));
+        if (!set_binding(f.bindings.front(), key, v, false)) {
+          fail(it->first, fmt::format("unknown key '{}' in a {} entry{}", key, kind, entry_hint(key)));
+        }
       }
     }
-    if (f.relay_name.empty()) fail(n, "a LocalForward entry needs a RelayName");
-    if (f.bindings.empty()) fail(n, fmt::format("LocalForward '{}' has no binding (BindPort, BindLocalSocket or Bindings)", f.relay_name));
-    // Checked after the whole entry: shortcut keys after Bindings still modify Bindings[0].
-    for (const auto& b : f.bindings) check_local_binding(b, n, f.relay_name);
+    if (f.relay_name.empty()) fail(n, fmt::format("a {} entry needs a RelayName", kind));
+    if (f.bindings.empty()) fail(n, fmt::format("{} '{}' has no binding ({})", kind, f.relay_name, binding_keys));
     return f;
   }
 
@@ -271,37 +290,14 @@ class loader {
   }
 
   remote_forward remote_entry(const YAML::Node& n) {
-    require_map(n, "RemoteForward entry");
-    remote_forward f;
-    f.origin = origin(n);
-    for (auto it = n.begin(); it != n.end(); ++it) {
-      auto key = key_of(it->first);
-      const YAML::Node v = it->second;  // a copy: the iterator's proxy is a temporary
-      if (key == "RelayName") {
-        if (!is_unset(v)) f.relay_name = checked(v, key, validate::relay_name);
-      } else if (key == "ConnectionString") {
-        f.connection = forward_connection(v);
-      } else if (key == "Bindings") {
-        f.bindings.clear();
-        load_list(v, key, [&](const YAML::Node& bn) {
-          require_map(bn, "RemoteForward binding");
-          remote_forward_binding b;
-          for (auto bi = bn.begin(); bi != bn.end(); ++bi) {
-            auto bkey = key_of(bi->first);
-            if (!set_remote_binding(b, bkey, bi->second, true)) fail(bi->first, fmt::format("unknown key '{}' in a RemoteForward binding", bkey));
-          }
-          f.bindings.push_back(std::move(b));
+    auto f = forward_entry<remote_forward>(
+        n, "RemoteForward", "HostPort, LocalSocket or Bindings",
+        [this](remote_forward_binding& b, const std::string& key, const YAML::Node& v, bool in_bindings) {
+          return set_remote_binding(b, key, v, in_bindings);
+        },
+        [](const std::string& key) {
+          return (key == "Insecure" || key == "Path") ? " (it exists only inside Bindings entries)" : "";
         });
-      } else {
-        if (f.bindings.empty()) f.bindings.emplace_back();
-        if (!set_remote_binding(f.bindings.front(), key, v, false)) {
-          auto hint = (key == "Insecure" || key == "Path") ? " (it exists only inside Bindings entries)" : "";
-          fail(it->first, fmt::format("unknown key '{}' in a RemoteForward entry{}", key, hint));
-        }
-      }
-    }
-    if (f.relay_name.empty()) fail(n, "a RemoteForward entry needs a RelayName");
-    if (f.bindings.empty()) fail(n, fmt::format("RemoteForward '{}' has no binding (HostPort, LocalSocket or Bindings)", f.relay_name));
     for (const auto& b : f.bindings) check_remote_binding(b, n, f.relay_name);
     return f;
   }
