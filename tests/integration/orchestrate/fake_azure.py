@@ -20,6 +20,7 @@ import hmac
 import json
 import os
 import secrets
+import socket
 import ssl
 import subprocess
 import sys
@@ -40,7 +41,7 @@ LOCATION = "westeurope"
 lock = threading.RLock()
 state = {
     "requests": [],
-    "devices": {},            # id -> behaviour: online|offline|timeout|missing|refuse|throttle-once|spawn
+    "devices": {},            # id -> behaviour: online|offline|timeout|missing|refuse|throttle-once|forwarder
     "resource_groups": {"rg1"},
     "groups": {},             # (rg, name) -> resource JSON
     "operations": {},         # id -> {"polls_left", "group", "result", "kind"}
@@ -52,8 +53,8 @@ state = {
     "polls": 1,               # InProgress answers before Succeeded
     "page_size": 1,           # container groups per list page (forces nextLink)
     "tokens": {},             # token -> audience
-    "spawn": None,            # E2E: {"device": [argv...], "container": [argv...]} templates
-    "processes": [],
+    "e2e": None,              # real forwarders behind the fakes (see start_process)
+    "processes": [],          # E2E: {"kind": device|container, "key", "proc", "log", "argv", "started", "notify", "ready"}
 }
 
 
@@ -114,28 +115,98 @@ def check_iothub_sas(value):
     return None
 
 
-def spawn(kind, values):
-    """E2E only: starts the process template for `kind` with {placeholders} filled from values."""
-    with lock:
-        template = (state["spawn"] or {}).get(kind)
-    if not template:
-        return
-    argv = [a.format(**values) for a in template]
-    log = open(os.path.join(state["log_dir"], f"{kind}-{len(state['processes'])}.log"), "wb")
-    p = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
-    with lock:
-        state["processes"].append({"kind": kind, "proc": p, "key": values.get("key")})
+# --- E2E mode (test_e2e.py): real forwarders behind the fakes --------------------------------------------
+# Off unless a test sets state["e2e"] (POST /fake/control) to
+#   {"azbridge": binary under test, "image_azbridge": where the image has it ("/app/azbridge"),
+#    "device_connection_string": the device's own relay connection string, "device_target": "127.0.0.1:PORT",
+#    "service_port": "PORT", "env": {...}, e.g. SSL_CERT_FILE}.
+# A device with behaviour "forwarder" then runs a real `azbridge -T` while it is connected, and a container group
+# runs its container's command line for real. The processes stay in the fake's process group, so the harness's
+# kill of that group at exit also ends them. Readiness: the fake plays service manager (NOTIFY_SOCKET, one
+# datagram socket per process) and waits for azbridge's READY=1, which it sends once every local listener is bound
+# and every remote forwarder is online; nothing is added to the container's command line for it.
+START_LIMIT = 30.0  # seconds a forwarder may take to be ready
 
 
-def stop_spawned(kind, key):
+def start_process(kind, key, argv, env):
     with lock:
-        procs = [x for x in state["processes"] if x["kind"] == kind and x["key"] == key and x["proc"].poll() is None]
-    for x in procs:
+        n = len(state["processes"])
+        log_path = os.path.join(state["log_dir"], f"{kind}-{key}-{n}.log")
+        notify_path = os.path.join(state["log_dir"], f"notify-{n}.sock")
+        notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        notify.bind(notify_path)
+        notify.setblocking(False)
+        base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": state["log_dir"]}  # no user config files
+        base.update(state["e2e"].get("env", {}))
+        base.update(env)
+        base["NOTIFY_SOCKET"] = notify_path
+        with open(log_path, "wb") as log:
+            proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=base)
+        entry = {"kind": kind, "key": key, "proc": proc, "log": log_path, "argv": argv, "started": time.monotonic(),
+                 "notify": notify, "ready": False}
+        state["processes"].append(entry)
+    return entry
+
+
+def log_tail(entry, size=600):
+    with open(entry["log"], "rb") as f:
+        return f.read().decode("utf-8", "replace")[-size:].strip()
+
+
+def readiness(entry):
+    """None while starting, "" once ready, else why it failed (does not block)."""
+    while not entry["ready"]:
+        try:
+            message = entry["notify"].recv(4096)
+        except BlockingIOError:
+            break
+        entry["ready"] = b"READY=1" in message.split(b"\n")
+    if entry["ready"]:
+        return ""
+    if entry["proc"].poll() is not None:
+        return f"the process exited with status {entry['proc'].returncode}: {log_tail(entry)}"
+    if time.monotonic() - entry["started"] > START_LIMIT:
+        return f"not ready after {START_LIMIT:.0f}s: {log_tail(entry)}"
+    return None
+
+
+def wait_ready(entry):
+    while True:
+        status = readiness(entry)
+        if status is not None:
+            return status
+        time.sleep(0.05)  # polling for READY=1 (bounded by START_LIMIT)
+
+
+def alive(kind, key):
+    with lock:
+        return [x for x in state["processes"] if x["kind"] == kind and x["key"] == key and x["proc"].poll() is None]
+
+
+def stop_processes(kind, key):
+    """SIGTERM (a graceful stop for azbridge), then SIGKILL after 10 s; returns once they are gone."""
+    for x in alive(kind, key):
         x["proc"].terminate()
         try:
             x["proc"].wait(10)
         except subprocess.TimeoutExpired:
             x["proc"].kill()
+            x["proc"].wait()
+        x["notify"].close()
+
+
+def container_process(name, container_props):
+    """Runs the container's command line (ACI's exec form) with its environment variables."""
+    e2e = state["e2e"]
+    command = container_props.get("command") or []
+    if not command:
+        return None, "the container has no command (the fake cannot run an image's entrypoint)"
+    # The image's azbridge is the binary under test. ACI publishes 0.0.0.0:PORT on the group's public IP; tests
+    # listen on loopback only, so the fake binds the same port on 127.0.0.1 instead (the FQDN maps to 127.0.0.1).
+    argv = [a.replace(e2e["image_azbridge"], e2e["azbridge"]).replace("0.0.0.0:", "127.0.0.1:") for a in command]
+    env = {e["name"]: e.get("secureValue") if e.get("secureValue") is not None else e.get("value", "")
+           for e in container_props.get("environmentVariables", [])}
+    return start_process("container", name, argv, env), None
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -205,8 +276,11 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(200, {})
         if path == "/fake/state":
             with lock:
+                # E2E processes without their argv (it holds connection strings).
+                processes = [{"kind": x["kind"], "key": x["key"], "pid": x["proc"].pid, "log": x["log"],
+                              "returncode": x["proc"].poll()} for x in state["processes"]]
                 return self.reply(200, {"groups": {f"{rg}/{n}": g for (rg, n), g in state["groups"].items()},
-                                        "hybrid_connections": state["hybrid_connections"]})
+                                        "hybrid_connections": state["hybrid_connections"], "processes": processes})
         self.reply(404, {})
 
     # --- Entra ID ---------------------------------------------------------------------------------------
@@ -304,20 +378,43 @@ class Handler(BaseHTTPRequestHandler):
         if behaviour == "refuse":
             return self.reply(200, {"status": 500, "payload": {"result": f"Unable to start Remote Forwarder for Hybrid Connection: {device}"}})
         payload = req.get("payload")
+        if behaviour == "forwarder" and name in ("CreateConnection", "DeleteConnection"):
+            return self.device_forwarder(device, name, payload)
         if name == "CreateConnection":
-            if behaviour == "spawn":
-                hc = (payload or {}).get("hybridConnection", device)
-                cs = (payload or {}).get("relayConnectionString") or state.get("device_connection_string", "")
-                spawn("device", {"key": device, "hc": hc, "cs": cs, "port_name": (payload or {}).get("portName", "test")})
             return self.reply(200, {"status": 200, "payload": {
                 "result": f"Executed direct method: CreateConnection for Hybrid Connection: {device}",
                 "serviceProtocol": "http", "servicePort": "8080"}})
         if name == "DeleteConnection":
-            if behaviour == "spawn":
-                stop_spawned("device", device)
             return self.reply(200, {"status": 204, "payload": {
                 "result": f"Executed direct method: DeleteConnection for Hybrid Connection: {device}"}})
         return self.reply(200, {"status": 404, "payload": {"result": f"method {name} not implemented"}})
+
+    def device_forwarder(self, device, name, payload):
+        """E2E: the sample's device, with a real remote forwarder. CreateConnection answers once the listener is
+        online (the sample's host.Start() returns after registering it); a second call while connected changes
+        nothing unless the payload names another hybrid connection or port name. DeleteConnection stops it."""
+        e2e = state["e2e"]
+        if name == "DeleteConnection":
+            stop_processes("device", device)
+            return self.reply(200, {"status": 204, "payload": {
+                "result": f"Executed direct method: DeleteConnection for Hybrid Connection: {device}"}})
+        p = payload if isinstance(payload, dict) else {}
+        hc = p.get("hybridConnection") or device
+        cs = p.get("relayConnectionString") or e2e["device_connection_string"]
+        # The sample's CLI equivalent, with -v so that a failing test shows what the device's forwarder did.
+        argv = [e2e["azbridge"], "-v", "-x", cs, "-T", f"{hc}:{p.get('portName') or 'test'}/{e2e['device_target']}"]
+        current = alive("device", device)
+        if not (current and current[0]["argv"] == argv):
+            stop_processes("device", device)
+            problem = wait_ready(start_process("device", device, argv, {}))
+            if problem:
+                stop_processes("device", device)
+                print(f"fake device {device}: remote forwarder failed: {problem}", file=sys.stderr, flush=True)
+                return self.reply(200, {"status": 500, "payload": {
+                    "result": f"Unable to start Remote Forwarder for Hybrid Connection: {hc}"}})
+        return self.reply(200, {"status": 200, "payload": {
+            "result": f"Executed direct method: CreateConnection for Hybrid Connection: {hc}",
+            "serviceProtocol": "http", "servicePort": e2e["service_port"]}})
 
     # --- ARM ----------------------------------------------------------------------------------------------
     def arm(self, path, query, body):
@@ -358,19 +455,30 @@ class Handler(BaseHTTPRequestHandler):
             op = state["operations"].get(parts[3])
             if op is None:
                 return self.reply(404, cloud_error("NotFound", "no such operation"))
-            running = state["never_finish"] or op["polls_left"] > 0
+            busy = state["never_finish"] or op["polls_left"] > 0
+            wait_hint = False  # Retry-After 1 while a forwarder starts (0 would make the orchestrator spin)
             op["polls_left"] -= 1
-            if not running and not op.get("applied"):
+            if not busy and op.get("ready") is not None and not op.get("applied"):
+                # E2E: the group is Succeeded once its container's forwarder is ready, Failed if it is not.
+                status = op["ready"]()
+                if status is None:
+                    busy = wait_hint = True
+                elif status:
+                    op["fail"] = status
+            if not busy and not op.get("applied"):
                 op["applied"] = True
                 op["apply"]()
         if parts[2] == "async":
-            if running:
-                return self.reply(200, {"status": "InProgress"}, {"Retry-After": "0"})
+            if busy:
+                return self.reply(200, {"status": "InProgress"}, {"Retry-After": "1" if wait_hint else "0"})
+            if isinstance(op.get("fail"), str):
+                return self.reply(200, {"status": "Failed", "error": {"code": "ContainerGroupFailed",
+                                                                       "message": "container: " + op["fail"]}})
             if op.get("fail"):
                 return self.reply(200, {"status": "Failed", "error": {"code": "InaccessibleImage",
                                                                        "message": "The image could not be pulled."}})
             return self.reply(200, {"status": "Succeeded"})
-        if running:
+        if busy:
             return self.reply(202, None, {"Location": self.base() + path, "Retry-After": "0"})
         return self.reply(200, {})
 
@@ -431,19 +539,23 @@ class Handler(BaseHTTPRequestHandler):
                 existed = key in state["groups"]
                 state["groups"][key] = resource
 
+            ready = None
+            if state["e2e"] and not fail:
+                stop_processes("container", name)  # ACI restarts the containers of a group that is PUT again
+                entry, problem = container_process(name, container["properties"])
+                ready = (lambda: problem) if problem else (lambda: readiness(entry))
+
             def provisioned():
+                failed = bool(op_state.get("fail"))
+                if failed:
+                    stop_processes("container", name)
                 p = resource["properties"]
-                p["provisioningState"] = "Failed" if fail else "Succeeded"
-                p["instanceView"] = {"state": "Stopped" if fail else "Running"}
+                p["provisioningState"] = "Failed" if failed else "Succeeded"
+                p["instanceView"] = {"state": "Stopped" if failed else "Running"}
                 p["ipAddress"]["fqdn"] = f"{label}.{spec['location']}.azurecontainer.io"
                 p["ipAddress"]["ip"] = "127.0.0.1"
-                if not fail:
-                    env = {e["name"]: e.get("secureValue") or e.get("value") for e in container["properties"]["environmentVariables"]}
-                    spawn("container", {"key": name, "hc": env.get("AZRELAY_HYBRID_CONNECTION", ""),
-                                        "cs": env.get("AZRELAY_CONN_STRING", ""),
-                                        "port": str(props["ipAddress"]["ports"][0]["port"]),
-                                        "command": " ".join(container["properties"].get("command", []))})
-            op = self.new_operation(apply=provisioned, fail=fail)
+            op = self.new_operation(apply=provisioned, fail=fail, ready=ready)
+            op_state = state["operations"][op]
             return self.reply(200 if existed else 201, resource,
                               {"Azure-AsyncOperation": self.base() + "/operations/async/" + op, "Retry-After": "0"})
         if self.command == "DELETE":
@@ -453,7 +565,7 @@ class Handler(BaseHTTPRequestHandler):
 
             def deleted():
                 state["groups"].pop(key, None)
-                stop_spawned("container", name)
+                stop_processes("container", name)
             op = self.new_operation(apply=deleted)
             return self.reply(202, None, {"Location": self.base() + "/operations/location/" + op, "Retry-After": "0"})
         self.reply(405, cloud_error("MethodNotAllowed", self.command))

@@ -55,6 +55,31 @@ class Fake:
     def state(self):
         return self.call("/fake/state")
 
+    def enable_e2e(self, device_connection_string, device_target, service_port, env):
+        """Opt-in (test_e2e.py): devices with behaviour "forwarder" run a real `azbridge -T` to device_target while
+        connected; container groups run their container's command line with the binary under test as the image's
+        /app/azbridge (see fake_azure.start_process)."""
+        self.control(e2e={"azbridge": azb.AZBRIDGE, "image_azbridge": "/app/azbridge",
+                          "device_connection_string": device_connection_string, "device_target": device_target,
+                          "service_port": str(service_port), "env": env})
+
+    def processes(self, kind=None):
+        """E2E processes: {"kind", "key", "pid", "log", "returncode"} (returncode None while running)."""
+        return [p for p in self.state()["processes"] if kind is None or p["kind"] == kind]
+
+    def process_logs(self):
+        """The fake's own log and every E2E process's log, for failure messages."""
+        parts = [f"--- fake-azure ---\n{azb.log_text(self.proc)[-3000:]}"]
+        try:
+            processes = self.processes()
+        except OSError as e:
+            return "\n".join(parts + [f"(no process list from the fake: {e})"])
+        for p in processes:
+            with open(p["log"], "rb") as f:
+                parts.append(f"--- {p['kind']} {p['key']} (pid {p['pid']}, status {p['returncode']}) ---\n"
+                             + f.read().decode("utf-8", "replace")[-3000:])
+        return "\n".join(parts)
+
     def env(self, **extra):
         """Environment for azbridge: every endpoint on the fakes, TLS verified with the throwaway CA."""
         e = {
