@@ -118,8 +118,10 @@ def check_iothub_sas(value):
 # --- E2E mode (test_e2e.py): real forwarders behind the fakes --------------------------------------------
 # Off unless a test sets state["e2e"] (POST /fake/control) to
 #   {"azbridge": binary under test, "image_azbridge": where the image has it ("/app/azbridge"),
-#    "device_connection_string": the device's own relay connection string, "device_target": "127.0.0.1:PORT",
-#    "service_port": "PORT", "env": {...}, e.g. SSL_CERT_FILE}.
+#    "device_connection_string": the devices' own relay connection string,
+#    "service_ports": {device id: PORT of its service on 127.0.0.1}, "env": {...}, e.g. SSL_CERT_FILE,
+#    "rule_keys": {authorization rule name: key} (optional: the keys Relay ARM gives new rules; the relay under
+#                 test knows them as namespace-level policies of the same name and rights)}.
 # A device with behaviour "forwarder" then runs a real `azbridge -T` while it is connected, and a container group
 # runs its container's command line for real. The processes stay in the fake's process group, so the harness's
 # kill of that group at exit also ends them. Readiness: the fake plays service manager (NOTIFY_SOCKET, one
@@ -136,7 +138,9 @@ def start_process(kind, key, argv, env):
         notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         notify.bind(notify_path)
         notify.setblocking(False)
-        base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": state["log_dir"]}  # no user config files
+        # Like a container: only PATH and what the test and the container definition set (no HOME, so no user
+        # configuration file of whoever runs the tests).
+        base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
         base.update(state["e2e"].get("env", {}))
         base.update(env)
         base["NOTIFY_SOCKET"] = notify_path
@@ -402,7 +406,8 @@ class Handler(BaseHTTPRequestHandler):
         hc = p.get("hybridConnection") or device
         cs = p.get("relayConnectionString") or e2e["device_connection_string"]
         # The sample's CLI equivalent, with -v so that a failing test shows what the device's forwarder did.
-        argv = [e2e["azbridge"], "-v", "-x", cs, "-T", f"{hc}:{p.get('portName') or 'test'}/{e2e['device_target']}"]
+        target = f"127.0.0.1:{e2e['service_ports'][device]}"
+        argv = [e2e["azbridge"], "-v", "-x", cs, "-T", f"{hc}:{p.get('portName') or 'test'}/{target}"]
         current = alive("device", device)
         if not (current and current[0]["argv"] == argv):
             stop_processes("device", device)
@@ -414,7 +419,7 @@ class Handler(BaseHTTPRequestHandler):
                     "result": f"Unable to start Remote Forwarder for Hybrid Connection: {hc}"}})
         return self.reply(200, {"status": 200, "payload": {
             "result": f"Executed direct method: CreateConnection for Hybrid Connection: {hc}",
-            "serviceProtocol": "http", "servicePort": e2e["service_port"]}})
+            "serviceProtocol": "http", "servicePort": str(e2e["service_ports"][device])}})
 
     # --- ARM ----------------------------------------------------------------------------------------------
     def arm(self, path, query, body):
@@ -596,7 +601,8 @@ class Handler(BaseHTTPRequestHandler):
             rule = rest[4]
             if len(rest) == 5 and self.command == "PUT":
                 rights = json.loads(body)["properties"]["rights"]
-                entity["rules"][rule] = {"rights": rights, "key": base64.b64encode(secrets.token_bytes(32)).decode()}
+                key = ((state["e2e"] or {}).get("rule_keys") or {}).get(rule) or base64.b64encode(secrets.token_bytes(32)).decode()
+                entity["rules"][rule] = {"rights": rights, "key": key}
                 return self.reply(200, {"name": rule, "properties": {"rights": rights}})
             if len(rest) == 6 and rest[5] == "listKeys" and self.command == "POST":
                 r = entity["rules"].get(rule)

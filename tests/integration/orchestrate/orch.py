@@ -55,13 +55,17 @@ class Fake:
     def state(self):
         return self.call("/fake/state")
 
-    def enable_e2e(self, device_connection_string, device_target, service_port, env):
-        """Opt-in (test_e2e.py): devices with behaviour "forwarder" run a real `azbridge -T` to device_target while
-        connected; container groups run their container's command line with the binary under test as the image's
-        /app/azbridge (see fake_azure.start_process)."""
-        self.control(e2e={"azbridge": azb.AZBRIDGE, "image_azbridge": "/app/azbridge",
-                          "device_connection_string": device_connection_string, "device_target": device_target,
-                          "service_port": str(service_port), "env": env})
+    def enable_e2e(self, device_connection_string, service_ports, env, rule_keys=None, relay_endpoint=None):
+        """Opt-in (test_e2e.py): a device with behaviour "forwarder" runs a real `azbridge -T` to its port in
+        service_ports while connected; container groups run their container's command line with the binary under
+        test as the image's /app/azbridge (see fake_azure.start_process). rule_keys and relay_endpoint make the
+        rules Relay ARM creates usable on a real relay."""
+        change = {"e2e": {"azbridge": azb.AZBRIDGE, "image_azbridge": "/app/azbridge",
+                          "device_connection_string": device_connection_string, "service_ports": service_ports,
+                          "env": env, "rule_keys": rule_keys or {}}}
+        if relay_endpoint:
+            change["relay_endpoint"] = relay_endpoint
+        self.control(**change)
 
     def processes(self, kind=None):
         """E2E processes: {"kind", "key", "pid", "log", "returncode"} (returncode None while running)."""
