@@ -176,12 +176,26 @@ check(len(local) == 2 and local[0]["returncode"] is not None and local[1]["retur
 check([p["returncode"] for p in remote] == [None], f"the connected device kept its forwarder: {remote}")
 check_page(t1["entry"], "dev1")
 
+# --- open dev2 again: a new session has a new hybrid connection, so the device restarts its forwarder on it ----
+# (a device that keeps its listener because it is "already connected" would listen on a deleted entity).
+r = orchestrate(fake, "open", "--device", "dev2", "--port", str(t2["port"]), "--ephemeral-relay", "--relay-namespace",
+                "fakens", "--output", "json", env=env)
+doc = json.loads(r.stdout)
+check(doc["replacedSession"] == t2["session"] and doc["hybridConnection"] != t2["hc"], doc)
+check([k.split("/", 1)[1] for k in fake.state()["hybrid_connections"]] == [doc["hybridConnection"]],
+      f"the replaced session's hybrid connection is deleted: {fake.state()['hybrid_connections']}")
+remote, local = processes("dev2")
+check([p["returncode"] is None for p in remote] == [False, True] and [p["returncode"] is None for p in local] == [False, True],
+      f"both forwarders restarted: {remote + local}")
+check(cmdline(remote[1]["pid"])[5].startswith(doc["hybridConnection"] + ":"), "the device listens on the new one")
+check_page(t2["entry"], "dev2")
+
 # --- close dev1: its forwarders stop, dev2's tunnel is untouched; then close dev2 ---------------------------
 close_tunnel("dev1", t1)
 check_page(t2["entry"], "dev2")
 close_tunnel("dev2", t2)
 check(fake.state()["hybrid_connections"] == {}, "dev2's hybrid connection (and its keys) are deleted")
-relay_helpers.wait_for_log_count(relay, "ListenerDetached", 2)
+relay_helpers.wait_for_log_count(relay, "ListenerDetached", 3)
 for p in fake.processes():  # the devices logged at debug level (-v)
     with open(p["log"], "rb") as f:
         text = f.read()
