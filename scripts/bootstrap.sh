@@ -14,7 +14,7 @@ for w in "${want[@]}"; do
     demo)  pkgs+=(python3 curl openssl) ;;
     test)  pkgs+=(catch2 python3 curl openssl openssh-server openssh-client socat procps iproute2 dpkg-dev) ;;
     fuzz)  pkgs+=(clang libclang-rt-14-dev) ;;
-    bench) pkgs+=(iperf3 openssh-server openssh-client socat procps) ;;
+    bench) pkgs+=(python3 iperf3 openssh-server openssh-client socat procps binutils valgrind) ;;
     *) echo "bootstrap: unknown component '$w' (build, demo, test, fuzz, bench)" >&2; exit 2 ;;
   esac
 done
