@@ -73,15 +73,14 @@ net::awaitable<void> serve_udp_target(runtime& rt, ws_channel ch, asio::ip::udp:
 
   auto relay_to_target = [&]() -> net::awaitable<void> {
     std::uint64_t received = 0;
-    auto ec = co_await receive_datagrams(
-        ch,
-        [&](std::span<const std::uint8_t> datagram) {
-          last_activity = clock::now();
-          error_code sec;
-          target.send(asio::buffer(datagram.data(), datagram.size()), 0, sec);  // UDP: a full buffer drops
-          if (!sec) ++to_target;
-        },
-        received, malformed);
+    // A named local, not a temporary inside the co_await expression (GCC 12 destroys those twice).
+    const std::function<void(std::span<const std::uint8_t>)> deliver = [&](std::span<const std::uint8_t> datagram) {
+      last_activity = clock::now();
+      error_code sec;
+      target.send(asio::buffer(datagram.data(), datagram.size()), 0, sec);  // UDP: a full buffer drops
+      if (!sec) ++to_target;
+    };
+    auto ec = co_await receive_datagrams(ch, deliver, received, malformed);
     (void)ec;
     end_all();
   };

@@ -158,18 +158,17 @@ net::awaitable<void> local_udp_forwarder::open_route(std::shared_ptr<route> r) {
             port_name_);
   asio::co_spawn(rt_.io, route_writer(r), asio::detached);
 
-  // Replies from the relay go back to the source.
+  // Replies from the relay go back to the source. The callback is a named local, not a temporary inside the
+  // co_await expression: GCC 12 destroys such a temporary twice, and its copy of `r` released the route early.
   std::uint64_t malformed = 0;
-  auto ec = co_await receive_datagrams(
-      r->channel,
-      [this, r](std::span<const std::uint8_t> datagram) {
-        if (!socket_ || stopped_) return;
-        routes_.on_reply(r->id, clock::now());
-        error_code sec;
-        socket_->send_to(asio::buffer(datagram.data(), datagram.size()), r->source, 0, sec);  // full buffer: drop
-        if (!sec) ++r->sent;
-      },
-      r->received, malformed);
+  const std::function<void(std::span<const std::uint8_t>)> deliver = [this, r](std::span<const std::uint8_t> datagram) {
+    if (!socket_ || stopped_) return;
+    routes_.on_reply(r->id, clock::now());
+    error_code sec;
+    socket_->send_to(asio::buffer(datagram.data(), datagram.size()), r->source, 0, sec);  // full buffer: drop
+    if (!sec) ++r->sent;
+  };
+  auto ec = co_await receive_datagrams(r->channel, deliver, r->received, malformed);
   if (!r->closing) {
     close_route(r, ec == ws_channel::closed() ? "closed by the remote side" : "relay connection failed");
   }
