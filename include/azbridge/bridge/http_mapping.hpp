@@ -6,7 +6,8 @@
 //     percent-encoding (azbridge decodes it, so %2F became '/');
 //   - every end-to-end header is passed on, content headers included (azbridge dropped or failed on them);
 //     hop-by-hop headers and Host are not (Host names the target);
-//   - the answer keeps every header line (several Set-Cookie stay separate) except hop-by-hop ones.
+//   - the answer keeps every header line except hop-by-hop ones (repeated names, Set-Cookie included, reach
+//     the relay joined with ", ": the protocol's responseHeaders is a JSON object that holds a name once).
 #pragma once
 
 #include "azbridge/util/expected.hpp"

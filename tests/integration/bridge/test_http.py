@@ -5,8 +5,14 @@
 2. -H (HTTP mode): curl -> https://127.0.0.1:RELAY/<relay>/<path> with a ServiceBusAuthorization token -> relay
    -> `azbridge -H relay:http/127.0.0.1:PORT` -> http.server; the relay name prefix is removed from the path
    (azbridge-compat.md §4.5), a base path given with -H is put in front, statuses pass through.
+3. -H to an echo server in this process (http.server's own handler with POST): method, query, percent-encoding
+   (%2F stays encoded), end-to-end headers including Content-Type and Content-Encoding (azbridge lost or failed on
+   those), request bodies below and above 64 KiB, and both of two Set-Cookie lines in the answer.
 """
+import http.server
+import json
 import os
+import threading
 
 import bridge_helpers as bh
 
@@ -24,6 +30,64 @@ def curl(args, timeout=90):
         return int(r.stdout.strip()), f.read()
 
 
+class EchoHandler(http.server.BaseHTTPRequestHandler):
+    """Answers every request with JSON describing it, and two Set-Cookie lines."""
+
+    def _answer(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(n) if n else b""
+        doc = {"method": self.command, "path": self.path, "body_sha": bh.sha(body), "body_len": len(body),
+               "headers": {k.lower(): v for k, v in self.headers.items()}}
+        out = json.dumps(doc).encode()
+        self.send_response(201 if self.command == "POST" else 200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Set-Cookie", "a=1; Path=/")
+        self.send_header("Set-Cookie", "b=2; Path=/")
+        self.send_header("Content-Length", str(len(out)))
+        self.end_headers()
+        self.wfile.write(out)
+
+    do_GET = do_POST = do_PUT = do_DELETE = _answer
+
+    def log_message(self, *args):
+        pass
+
+
+def echo_checks(tunnel, rng, echo_port, base, ca):
+    token = rh.make_token("127.0.0.1/webecho")
+    auth = ["-H", f"ServiceBusAuthorization: {token}"]
+    out = os.path.join(tunnel.work, "echo-headers.txt")
+    for size in (0, 1000, 200_000):
+        body = bh.random_bytes(rng, size)
+        body_path = os.path.join(tunnel.work, f"body-{size}")
+        with open(body_path, "wb") as f:
+            f.write(body)
+        status, answer = curl(ca + auth + ["-X", "POST", "--data-binary", f"@{body_path}", "-D", out,
+                                           "-H", "Content-Type: application/x-test; charset=utf-8",
+                                           "-H", "Content-Encoding: identity", "-H", "X-Custom: one two",
+                                           f"{base}/webecho/a%2Fb/c?x=1&y=%20z"])
+        bh.check(status == 201, f"-H POST {size} bytes: {status} {answer[:300]!r}")
+        doc = json.loads(answer)
+        bh.check(doc["method"] == "POST", f"method {doc['method']}")
+        bh.check(doc["path"] == "/a%2Fb/c?x=1&y=%20z", f"the target saw the path {doc['path']!r}")
+        bh.check(doc["body_len"] == size and doc["body_sha"] == bh.sha(body), f"POST body {doc['body_len']} of {size} bytes")
+        hdrs = doc["headers"]
+        bh.check(hdrs.get("content-type") == "application/x-test; charset=utf-8", f"Content-Type {hdrs.get('content-type')}")
+        bh.check(hdrs.get("content-encoding") == "identity", f"Content-Encoding {hdrs.get('content-encoding')}")
+        bh.check(hdrs.get("x-custom") == "one two", f"X-Custom {hdrs.get('x-custom')}")
+        bh.check(hdrs.get("host") == f"127.0.0.1:{echo_port}", f"Host {hdrs.get('host')}")
+        with open(out, "rb") as f:
+            head = f.read().decode("latin-1").lower()
+        # Both cookies arrive, in order. The response JSON of the protocol holds a header name once, so
+        # repeated headers come joined with ", " (one line); nothing is dropped.
+        cookies = [line for line in head.split("\r\n") if line.startswith("set-cookie:")]
+        bh.check(cookies in (["set-cookie: a=1; path=/", "set-cookie: b=2; path=/"],
+                             ["set-cookie: a=1; path=/, b=2; path=/"]), f"Set-Cookie lines {cookies}")
+    status, answer = curl(ca + auth + ["-X", "DELETE", f"{base}/webecho"])
+    doc = json.loads(answer)
+    bh.check(status == 200 and doc["method"] == "DELETE" and doc["path"] == "/", f"DELETE /webecho: {status} {doc}")
+
+
 def main():
     rng = bh.rng_from_env("http")
     tunnel = bh.Tunnel()
@@ -37,8 +101,11 @@ def main():
     server, http_port = bh.http_server(site, tunnel.work)
 
     # 1. Plain TCP forwarding of HTTP.
+    echo = http.server.ThreadingHTTPServer(("127.0.0.1", 0), EchoHandler)
+    threading.Thread(target=echo.serve_forever, daemon=True).start()
+    echo_port = echo.server_address[1]
     tunnel.remote("-T", f"web:127.0.0.1:{http_port}", "-H", f"webh:http/127.0.0.1:{http_port}",
-                  "-H", f"websub:http/127.0.0.1/sub:{http_port}")
+                  "-H", f"websub:http/127.0.0.1/sub:{http_port}", "-H", f"webecho:http/127.0.0.1:{echo_port}")
     port = azb.free_port()
     tunnel.local("-L", f"127.0.0.1:{port}:web")
     for name in ("index.txt", "big.bin"):
@@ -64,6 +131,8 @@ def main():
     # Without a token the relay refuses (the forwarder never sees the request).
     status, _ = curl(ca + [f"{base}/webh/index.txt"])
     bh.check(status == 401, f"-H GET without a token: {status}")
+
+    echo_checks(tunnel, rng, echo_port, base, ca)
 
     remote = tunnel.forwarders[0]
     bh.wait_for_match(remote, r"RemoteForwardHttpRequestForwarded: relay 'webh': \"GET /webh/big.bin\" -> "
