@@ -5,7 +5,9 @@
    reset, no data), and both forwarders log a clear line naming the port.
 2. Refused target: the preamble is accepted, the target connect fails; the client sees an orderly EOF, the
    remote forwarder logs a warning naming the target, the local one says why the remote side closed.
-3. Both forwarders keep serving: a good connection works after each failure, and on the same relay.
+3. No listener on the relay name: the client sees an orderly EOF, the local forwarder logs that the relay
+   could not be reached (404 from the relay) and keeps serving.
+4. Both forwarders keep serving: a good connection works after each failure, and on the same relay.
 Each case runs with a client that sends nothing and one that sends before it is refused.
 """
 import bridge_helpers as bh
@@ -26,7 +28,9 @@ def main():
     dead = azb.free_port()  # nothing listens there
     remote = tunnel.remote("-T", f"err:good/127.0.0.1:{target.port};dead/127.0.0.1:{dead}")
     p_good, p_unknown, p_dead = azb.free_port(), azb.free_port(), azb.free_port()
-    local = tunnel.local("-L", f"127.0.0.1:{p_good}/good;127.0.0.1:{p_unknown}/nosuch;127.0.0.1:{p_dead}/dead:err")
+    p_nobody = azb.free_port()
+    local = tunnel.local("-L", f"127.0.0.1:{p_good}/good;127.0.0.1:{p_unknown}/nosuch;127.0.0.1:{p_dead}/dead:err",
+                         "-L", f"127.0.0.1:{p_nobody}:nobody")
     good(p_good, rng)
 
     for i, send in enumerate((b"", b"hello before the refusal")):
@@ -44,11 +48,16 @@ def main():
         bh.wait_for_match(local, r"LocalForwardBridgeConnectionStop: 127\.0\.0\.1:\d+ -> relay 'err' port 'dead' closed "
                                  r"by the remote forwarder .*cannot connect to the target 127\.0\.0\.1:%d" % dead, count=n)
         good(p_good, rng)
+
+        bh.expect_eof(p_nobody, send)
+        bh.wait_for_match(local, r"LocalForwardBridgeConnectionFailed: 127\.0\.0\.1:\d+ on 127\.0\.0\.1:%d: cannot reach "
+                                 r"relay 'nobody': .*404" % p_nobody, count=n)
+        good(p_good, rng)
         bh.alive(local, remote)
 
     bh.check(not target.errors, f"target errors: {target.errors}")
     tunnel.stop_all()
-    print("ok: unknown port name and refused target: orderly EOF, clear log lines, both forwarders keep serving")
+    print("ok: unknown port name, refused target, no listener: orderly EOF, clear log lines, both forwarders keep serving")
 
 
 if __name__ == "__main__":

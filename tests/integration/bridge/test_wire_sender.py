@@ -9,6 +9,7 @@ speaks the preamble written from the reference, not our code:
   UDP name, stream mode  -> 00 00 01 ;  stream name, datagram mode -> 00 00 FF ;  02 00 00 -> 00 00 00
   one forwarder on the relay and a numeric name -> that forwarder, whatever its name (PR #55)
   header and name in one message -> accepted too (the listener ignores message boundaries)
+  an HTTP binding (-H) is also a stream port named "http" (to its host:port)
 """
 import socket
 
@@ -116,11 +117,12 @@ def main():
     single = bh.TcpServer(bh.framed_echo_handler(b"single:"))
     udp = bh.UdpEcho()
     remote = tunnel.remote("-T", f"wire:tcp1/127.0.0.1:{tcp.port};udp1/127.0.0.1:{udp.port}U",
-                           "-T", f"single:only/127.0.0.1:{single.port}")
+                           "-T", f"single:only/127.0.0.1:{single.port}", "-H", f"wireh:http/127.0.0.1:{tcp.port}")
 
     stream_ok(tunnel, "wire", preamble(0, "tcp1"), b"tcp1:", rng, "tcp1")
     stream_ok(tunnel, "wire", [b"".join(preamble(0, "tcp1"))], b"tcp1:", rng, "tcp1 in one message")
     stream_ok(tunnel, "single", preamble(0, "9999"), b"single:", rng, "numeric fallback 9999")
+    stream_ok(tunnel, "wireh", preamble(0, "http"), b"tcp1:", rng, "http binding as a stream port")
     datagrams_ok(tunnel, "wire", rng)
     refused(tunnel, "wire", preamble(0, "nope"), None, "unknown name")
     refused(tunnel, "wire", preamble(0, "TCP1"), None, "wrong case")
@@ -132,7 +134,7 @@ def main():
     refused(tunnel, "wire", [b"\x01\x00\x02\x04", b"tcp1"], b"\x00\x00\x00", "mode 2")
     # Still serving after all that.
     stream_ok(tunnel, "wire", preamble(0, "tcp1"), b"tcp1:", rng, "tcp1 again")
-    bh.check(tcp.accepted == 3 and single.accepted == 1, f"targets accepted {tcp.accepted} and {single.accepted}")
+    bh.check(tcp.accepted == 4 and single.accepted == 1, f"targets accepted {tcp.accepted} and {single.accepted}")
     bh.alive(remote)
     tunnel.stop_all()
     print("ok: our remote forwarder answers azbridge's sender byte for byte")
