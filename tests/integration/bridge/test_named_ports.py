@@ -2,7 +2,8 @@
 """Several named ports on one relay name (azbridge-compat.md §1.4.1, §1.4.2, §4.2):
 `-L "127.0.0.1:P1/n1;127.0.0.1:P2/n2;127.0.0.1:P3/n3:relay"` with `-T "relay:n1/127.0.0.1:T1;n2/127.0.0.1:T2;n3/T3"`
 (n3 without a host: localhost). One local and one remote forwarder, one relay name; each local port must reach
-its own target, also with connections to all ports open at the same time.
+its own target, also with connections to all ports open at the same time. The legacy -R grammar
+(`relay:host:name/port`, host first) names ports the same way.
 """
 import threading
 
@@ -49,9 +50,17 @@ def main():
         bh.check(targets[n].accepted == 9, f"target {n} accepted {targets[n].accepted} connections, expected 9")
         bh.check(not targets[n].errors, f"target {n}: {targets[n].errors}")
     bh.check("serving n1, n2, n3" in azb.log_text(remote), "the remote forwarder's start line names its ports")
+
+    legacy = {n: bh.TcpServer(bh.framed_echo_handler(f"legacy-{n}:".encode())) for n in ("r1", "r2")}
+    tunnel.remote("-R", f"legacy:127.0.0.1:r1/{legacy['r1'].port};127.0.0.1:r2/{legacy['r2'].port}", name="legacy")
+    lp = {n: azb.free_port() for n in legacy}
+    tunnel.local("-L", f"127.0.0.1:{lp['r1']}/r1;127.0.0.1:{lp['r2']}/r2:legacy", name="local-legacy")
+    for n in legacy:
+        got = bh.request(lp[n], b"via -R")
+        bh.check(got == f"legacy-{n}:via -R".encode(), f"-R port {n}: got {got!r}")
     bh.wait_for_match(local, r"LocalForwardBridgeConnectionStop: .* closed after", count=27)
     tunnel.stop_all()
-    print("ok: three named ports on one relay, each to its own target")
+    print("ok: three named ports on one relay, each to its own target; -R names ports alike")
 
 
 if __name__ == "__main__":

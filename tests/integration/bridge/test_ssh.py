@@ -22,7 +22,10 @@ def keygen(path):
 def start_sshd(work):
     if not os.path.exists(SSHD):
         bh.fail(f"{SSHD} is missing (scripts/bootstrap.sh test installs openssh-server)")
-    os.makedirs("/run/sshd", exist_ok=True)  # sshd's privilege separation directory
+    try:
+        os.makedirs("/run/sshd", exist_ok=True)  # sshd's privilege separation directory
+    except OSError as e:
+        bh.fail(f"cannot create /run/sshd for sshd: {e}")
     host_pub = keygen(os.path.join(work, "host_key"))
     user_pub = keygen(os.path.join(work, "user_key"))
     auth = os.path.join(work, "authorized_keys")

@@ -6,7 +6,7 @@ The test peer is the listener: a raw control channel on the relay (relay_helpers
 itself. For TCP clients of our -L it checks that the first two messages are exactly the preamble
 (`01 00 00 05` then "16161" for port name 16161; the default port name is the port number), replies `01 00 00`,
 then sees the client's bytes as binary messages of at most 64 KiB, sends bytes back, and sees the client's EOF
-as Close(1000). For UDP: `01 00 01 05` + "3434U", reply `01 00 01`, then one framed datagram per message. A
+as Close(1000). The default bind address (localhost) is 127.0.0.1. For UDP: `01 00 01 05` + "3434U", reply `01 00 01`, then one framed datagram per message. A
 refusing listener (00 00 00, 00 00 FF, no reply) makes the local forwarder log why and end the client cleanly.
 """
 import json
@@ -130,7 +130,8 @@ def main():
     ctl.settimeout(bh.IO_TIMEOUT)
     p_named, p_default = azb.free_port(), azb.free_port()
     u_named, u_default = azb.free_port(kind=socket.SOCK_DGRAM), azb.free_port(kind=socket.SOCK_DGRAM)
-    local = tunnel.local("-L", f"127.0.0.1:{p_named}/16161:wl", "-L", f"127.0.0.1:{p_default}:wl",
+    # The default-name bindings also use the default bind address, localhost (127.0.0.1 here).
+    local = tunnel.local("-L", f"127.0.0.1:{p_named}/16161:wl", "-L", f"{p_default}:wl",
                          "-L", f"127.0.0.1:{u_named}U/3434U:wl", "-L", f"127.0.0.1:{u_default}U:wl")
     tcp_case(tunnel, ctl, p_named, "16161", rng)
     tcp_case(tunnel, ctl, p_default, str(p_default), rng)
