@@ -53,6 +53,16 @@ error_code ws_channel::closed() { return {static_cast<int>(channel_errc::closed)
 error_code ws_channel::protocol_error() { return {static_cast<int>(channel_errc::protocol_error), channel_category()}; }
 error_code ws_channel::message_size() { return {static_cast<int>(channel_errc::message_size), channel_category()}; }
 
+// A byte buffer that is not zero-filled (std::vector would memset it): its pages become resident only as
+// data reaches them, so a held connection with small messages costs a page here, not the whole buffer.
+struct raw_bytes {
+  explicit raw_bytes(std::size_t n) : p(new std::uint8_t[n]), n(n) {}
+  std::uint8_t* data() noexcept { return p.get(); }
+  std::size_t size() const noexcept { return n; }
+  std::unique_ptr<std::uint8_t[]> p;
+  std::size_t n;
+};
+
 struct ws_channel::impl : std::enable_shared_from_this<impl> {
   impl(detail::taken_over&& t, const ws_channel_options& o)
       : stream(std::move(t.stream)),
@@ -70,7 +80,7 @@ struct ws_channel::impl : std::enable_shared_from_this<impl> {
   ws::frame_decoder decoder;
 
   // Reading: bytes [rpos, rend) of rbuf are received and not yet decoded.
-  std::vector<std::uint8_t> rbuf;
+  raw_bytes rbuf;
   std::size_t rpos = 0;
   std::size_t rend = 0;
   // A decoded piece not yet handed out completely (reads with a limit).

@@ -29,7 +29,7 @@ relayed_pair::relayed_pair(std::shared_ptr<relay_context> ctx, net::ws_stream se
       description_(std::move(description)),
       serial_(ctx_->next_serial++) {
   for (auto& s : sides_) {
-    s.buffer.resize(ctx_->options.limits.splice_buffer_bytes);
+    s.buffer.reset(new unsigned char[ctx_->options.limits.splice_buffer_bytes]);
     s.ws.read_message_max(ctx_->options.limits.max_message_bytes);
     websocket::stream_base::timeout t{};
     t.handshake_timeout = std::chrono::seconds(10);  // bounds close handshakes
@@ -82,8 +82,8 @@ net::awaitable<void> relayed_pair::close_side(side& s, websocket::close_reason r
 net::awaitable<void> relayed_pair::pump(side& from, side& to) {
   auto self = shared_from_this();
   bool in_message = false;  // `to` is in the middle of a message we are writing
-  auto* buf = from.buffer.data();
-  const std::size_t cap = from.buffer.size();
+  auto* buf = from.buffer.get();
+  const std::size_t cap = ctx_->options.limits.splice_buffer_bytes;
   for (;;) {
     auto [ec, n] = co_await from.ws.read_some(net::asio::buffer(buf, cap));
     // Top up small reads while the rest of the current frame is already on its way.

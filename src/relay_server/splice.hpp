@@ -10,7 +10,6 @@
 
 #include <array>
 #include <memory>
-#include <vector>
 
 namespace azbridge::relay_server {
 
@@ -30,7 +29,10 @@ class relayed_pair : public std::enable_shared_from_this<relayed_pair> {
   struct side {
     net::ws_stream ws;
     connection_slot slot;
-    std::vector<unsigned char> buffer;  // what was read from this side, waiting to be written to the other
+    // What was read from this side, waiting to be written to the other. Deliberately not zero-filled: pages
+    // become resident only when data reaches them, so a connection carrying small messages costs a page or
+    // two here instead of the full splice buffer (which a std::vector would memset).
+    std::unique_ptr<unsigned char[]> buffer;
     bool close_started = false;
   };
 
