@@ -4,10 +4,66 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include <map>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
+#include <string>
 
 namespace azbridge::net {
 namespace {
+
+// ---- client-side TLS session resumption
+//
+// Every relayed connection opens fresh TLS connections to the relay (sender and rendezvous), so the full
+// handshake (certificate chain parse and verify, the server's signature) was on the critical path of each new
+// connection. We keep the newest session ticket per server ("host:port") on the client context and offer it
+// on the next connection to that server: a resumed TLS 1.3 handshake still runs ECDHE (psk_dhe_ke, forward
+// secrecy kept) but skips certificates and signatures. A ticket comes only from a handshake that passed the
+// context's verification for that very host:port, so resuming never weakens verification. A server that
+// rejects the ticket gets a full handshake, as before.
+
+struct session_cache {
+  std::mutex mutex;
+  std::map<std::string, SSL_SESSION*, std::less<>> newest;  // peer -> one reference held here
+  ~session_cache() {
+    for (auto& [peer, session] : newest) SSL_SESSION_free(session);
+  }
+};
+
+constexpr std::size_t max_cached_peers = 256;
+
+void free_cache(void*, void* ptr, CRYPTO_EX_DATA*, int, long, void*) { delete static_cast<session_cache*>(ptr); }
+void free_peer(void*, void* ptr, CRYPTO_EX_DATA*, int, long, void*) { delete static_cast<std::string*>(ptr); }
+
+int cache_index() {
+  static const int index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, free_cache);
+  return index;
+}
+int peer_index() {
+  static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, free_peer);
+  return index;
+}
+
+// OpenSSL calls this when the server's NewSessionTicket arrives (after the handshake, with TLS 1.3).
+int on_new_session(SSL* ssl, SSL_SESSION* session) {
+  auto* peer = static_cast<std::string*>(SSL_get_ex_data(ssl, peer_index()));
+  auto* cache = static_cast<session_cache*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), cache_index()));
+  if (peer == nullptr || cache == nullptr || SSL_get_verify_result(ssl) != X509_V_OK) return 0;
+  std::lock_guard lock(cache->mutex);
+  auto it = cache->newest.find(*peer);
+  if (it != cache->newest.end()) {
+    SSL_SESSION_free(it->second);
+    it->second = session;
+  } else {
+    if (cache->newest.size() >= max_cached_peers) {
+      SSL_SESSION_free(cache->newest.begin()->second);
+      cache->newest.erase(cache->newest.begin());
+    }
+    cache->newest.emplace(*peer, session);
+  }
+  return 1;  // we keep the reference
+}
 
 void apply_common(ssl::context& ctx) {
   SSL_CTX* native = ctx.native_handle();
@@ -33,6 +89,10 @@ ssl::context make_client_context(const client_tls_options& options) {
   } else {
     ctx.set_verify_mode(ssl::verify_none);
   }
+  SSL_CTX* native = ctx.native_handle();
+  SSL_CTX_set_ex_data(native, cache_index(), new session_cache);
+  SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+  SSL_CTX_sess_set_new_cb(native, on_new_session);
   return ctx;
 }
 
@@ -47,6 +107,10 @@ ssl::context make_server_context(const std::string& cert_chain_file, const std::
   if (SSL_CTX_check_private_key(ctx.native_handle()) != 1) {
     throw std::runtime_error("TLS private key " + private_key_file + " does not match certificate " + cert_chain_file);
   }
+  // Stateless tickets let our clients resume (above); they need no server-side session cache, which would
+  // only hold memory and take a lock per handshake. One ticket per handshake is all a client keeps.
+  SSL_CTX_set_session_cache_mode(ctx.native_handle(), SSL_SESS_CACHE_OFF);
+  SSL_CTX_set_num_tickets(ctx.native_handle(), 1);
   return ctx;
 }
 
@@ -60,6 +124,19 @@ void prepare_client_stream(ssl::stream<beast::tcp_stream>& stream, const std::st
   if (verify) {
     stream.set_verify_callback(ssl::host_name_verification(host));
   }
+}
+
+void enable_session_resumption(ssl::stream<beast::tcp_stream>& stream, const std::string& host, const std::string& port) {
+  SSL* native = stream.native_handle();
+  auto* cache = static_cast<session_cache*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(native), cache_index()));
+  if (cache == nullptr) return;  // not a context from make_client_context
+  auto peer = std::make_unique<std::string>(host + ":" + port);
+  {
+    std::lock_guard lock(cache->mutex);
+    auto it = cache->newest.find(*peer);
+    if (it != cache->newest.end() && SSL_SESSION_is_resumable(it->second) == 1) SSL_set_session(native, it->second);
+  }
+  SSL_set_ex_data(native, peer_index(), peer.release());
 }
 
 }  // namespace azbridge::net

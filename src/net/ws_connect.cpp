@@ -104,6 +104,7 @@ awaitable<ws_connect_result> ws_connect(ssl::context* tls, const ws_url& url, ws
     }
     ws_stream::tls_ws ws(std::move(tcp_stream), *tls);
     prepare_client_stream(ws.next_layer(), url.host, options.verify_tls);
+    enable_session_resumption(ws.next_layer(), url.host, url.port);
     auto [hec] = co_await ws.next_layer().async_handshake(ssl::stream_base::client, nothrow);
     if (hec) {
       result.ec = hec;
