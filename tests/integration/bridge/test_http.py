@@ -8,10 +8,14 @@
 3. -H to an echo server in this process (http.server's own handler with POST): method, query, percent-encoding
    (%2F stays encoded), end-to-end headers including Content-Type and Content-Encoding (azbridge lost or failed on
    those), request bodies below and above 64 KiB, and both of two Set-Cookie lines in the answer.
+4. -H to an https origin: verified against the trusted CA (SSL_CERT_FILE), a 500 for an origin whose certificate
+   is not trusted, and `Insecure` (YAML) to accept it anyway.
 """
 import http.server
 import json
 import os
+import ssl
+import subprocess
 import threading
 
 import bridge_helpers as bh
@@ -88,6 +92,40 @@ def echo_checks(tunnel, rng, echo_port, base, ca):
     bh.check(status == 200 and doc["method"] == "DELETE" and doc["path"] == "/", f"DELETE /webecho: {status} {doc}")
 
 
+def https_origin(cert, key):
+    """The echo handler behind TLS with the given certificate; returns its port."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), EchoHandler)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    server.socket = ctx.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server.server_address[1]
+
+
+def https_checks(tunnel, base, ca):
+    """The relay's own certificate is trusted by the forwarder (SSL_CERT_FILE); a second throwaway CA is not."""
+    trusted = https_origin(os.path.join(tunnel.work, "server.pem"), os.path.join(tunnel.work, "server.key"))
+    other = azb.tmpdir("azb-untrusted-")
+    subprocess.run([os.path.join(azb.SOURCE_DIR, "scripts", "make-test-certs.sh"), other], check=True,
+                   capture_output=True)
+    untrusted = https_origin(os.path.join(other, "server.pem"), os.path.join(other, "server.key"))
+    insecure_yaml = os.path.join(tunnel.work, "insecure.yml")
+    with open(insecure_yaml, "w") as f:
+        f.write("RemoteForward:\n  - RelayName: websinsecure\n    Http: true\n    Bindings:\n"
+                f"      - PortName: https\n        Host: 127.0.0.1\n        HostPort: {untrusted}\n"
+                "        Http: true\n        Insecure: true\n")
+    tunnel.remote("-H", f"webs:https/127.0.0.1:{trusted}", "-H", f"websbad:https/127.0.0.1:{untrusted}",
+                  "-f", insecure_yaml, name="remote-https")
+    for relay, want in (("webs", 200), ("websbad", 500), ("websinsecure", 200)):
+        auth = ["-H", f"ServiceBusAuthorization: {rh.make_token('127.0.0.1/' + relay)}"]
+        status, body = curl(ca + auth + [f"{base}/{relay}/x"])
+        bh.check(status == want, f"-H https origin {relay}: {status} (expected {want}) {body[:300]!r}")
+        if want == 200:
+            bh.check(json.loads(body)["path"] == "/x", f"{relay}: {body[:200]!r}")
+        else:
+            bh.check(b"azbridge: cannot get https://127.0.0.1:" in body, f"{relay}: error body {body[:300]!r}")
+
+
 def main():
     rng = bh.rng_from_env("http")
     tunnel = bh.Tunnel()
@@ -133,6 +171,7 @@ def main():
     bh.check(status == 401, f"-H GET without a token: {status}")
 
     echo_checks(tunnel, rng, echo_port, base, ca)
+    https_checks(tunnel, base, ca)
 
     remote = tunnel.forwarders[0]
     bh.wait_for_match(remote, r"RemoteForwardHttpRequestForwarded: relay 'webh': \"GET /webh/big.bin\" -> "
