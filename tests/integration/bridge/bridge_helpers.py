@@ -11,6 +11,7 @@ import hashlib
 import os
 import random
 import re
+import signal
 import socket
 import sys
 import threading
@@ -24,6 +25,8 @@ import relay_helpers as rh  # noqa: E402
 
 check = rh.check
 fail = azb.fail
+# A test stopped by SIGTERM (timeout(1), a CI runner) still kills its processes: exit through atexit.
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
 IO_TIMEOUT = 60.0  # bound of every socket wait in the peers (a loaded CI machine is slow, never stuck)
 
 
