@@ -2,7 +2,7 @@
 
 #include <boost/asio/buffer.hpp>
 
-namespace azbridge::bridge::detail {
+namespace azbridge::net::detail {
 
 namespace {
 
@@ -52,4 +52,4 @@ taken_over take_over(net::ws_stream&& ws) {
   });
 }
 
-}  // namespace azbridge::bridge::detail
+}  // namespace azbridge::net::detail

@@ -1,4 +1,4 @@
-// Taking the transport out of a handshaken Beast WebSocket (internal to the bridge).
+// Taking the transport out of a handshaken Beast WebSocket (internal to net: ws_channel).
 #pragma once
 
 #include "azbridge/net/ws_stream.hpp"
@@ -7,7 +7,7 @@
 #include <variant>
 #include <vector>
 
-namespace azbridge::bridge::detail {
+namespace azbridge::net::detail {
 
 using plain_transport = net::beast::tcp_stream;
 using tls_transport = net::ssl::stream<net::beast::tcp_stream>;
@@ -21,4 +21,4 @@ struct taken_over {
 /// Moves the TCP or TLS stream out of `ws` together with the bytes Beast buffered beyond the handshake.
 taken_over take_over(net::ws_stream&& ws);
 
-}  // namespace azbridge::bridge::detail
+}  // namespace azbridge::net::detail

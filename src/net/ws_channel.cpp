@@ -1,4 +1,4 @@
-#include "azbridge/bridge/ws_channel.hpp"
+#include "azbridge/net/ws_channel.hpp"
 
 #include "beast_takeover.hpp"
 
@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <cstring>
 
-namespace azbridge::bridge {
+namespace azbridge::net {
 
 namespace asio = net::asio;
 using net::awaitable;
@@ -469,4 +469,4 @@ std::string ws_channel::remote_endpoint() const {
   return ep.address().to_string() + ":" + std::to_string(ep.port());
 }
 
-}  // namespace azbridge::bridge
+}  // namespace azbridge::net

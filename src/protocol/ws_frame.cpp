@@ -1,9 +1,9 @@
-#include "azbridge/bridge/ws_frame.hpp"
+#include "azbridge/protocol/ws_frame.hpp"
 
 #include <algorithm>
 #include <cstring>
 
-namespace azbridge::bridge::ws {
+namespace azbridge::protocol::ws {
 
 namespace {
 
@@ -207,4 +207,4 @@ frame_decoder::result frame_decoder::next(std::span<std::uint8_t> input) {
   return r;
 }
 
-}  // namespace azbridge::bridge::ws
+}  // namespace azbridge::protocol::ws

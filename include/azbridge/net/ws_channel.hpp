@@ -1,7 +1,7 @@
 // The data phase of a relayed connection: a WebSocket whose two directions close independently.
 //
-// Built from a handshaken net::ws_stream (the bridge takes over its TLS or TCP transport and any bytes
-// Beast had already buffered), it speaks frames itself (ws_frame.hpp) so that:
+// Built from a handshaken net::ws_stream (it takes over its TLS or TCP transport and any bytes Beast had
+// already buffered), it speaks frames itself (ws_frame.hpp) so that:
 //   - close_output() sends Close(1000, "Shutdown") and reading continues until the peer's Close
 //     (.NET's CloseOutputAsync, which azbridge's Shutdown() uses for a TCP half-close);
 //   - a received Close ends reading only; writing continues until close_output() (azbridge answers a
@@ -12,7 +12,7 @@
 // the executor of the transport: no locks. The object is a cheap handle; copies share the connection.
 #pragma once
 
-#include "azbridge/bridge/ws_frame.hpp"
+#include "azbridge/protocol/ws_frame.hpp"
 #include "azbridge/net/asio.hpp"
 #include "azbridge/net/ws_stream.hpp"
 
@@ -23,7 +23,9 @@
 #include <string>
 #include <tuple>
 
-namespace azbridge::bridge {
+namespace azbridge::net {
+
+namespace ws = protocol::ws;
 
 /// A send buffer with room for a frame header in front of the payload, so a message leaves in one
 /// contiguous write (one TLS record per 16 KiB, no header-only records) and is masked in place.
@@ -124,4 +126,4 @@ class ws_channel {
   std::shared_ptr<impl> impl_;
 };
 
-}  // namespace azbridge::bridge
+}  // namespace azbridge::net

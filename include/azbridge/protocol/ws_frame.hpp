@@ -1,11 +1,12 @@
-// WebSocket frames (RFC 6455 §5) as bytes in, values out: the data phase of a relayed connection.
+// WebSocket frames (RFC 6455 §5) as bytes in, values out: the data phase of a relayed connection, on both
+// ends (forwarders) and in the middle (the relay's splice).
 //
 // Why not Beast for the data phase: azbridge maps TCP half-close onto the WebSocket close handshake the way
 // .NET's WebSocket allows it (CloseOutputAsync, then keep reading; receive a Close, then keep writing until
 // the local socket ends: azbridge-compat.md §4.1.4, §4.3). Beast's stream drains and discards incoming
 // data once it has sent a Close and answers a received Close at once, so a half-closed TCP connection
 // would lose the rest of its data. The handshake stays with Beast (net::ws_connect, relay_client); after it
-// the bridge speaks frames itself with this codec (see ws_channel.hpp).
+// the bridge and the relay's splice speak frames themselves with this codec (net/ws_channel.hpp).
 //
 // No Asio here; the decoder is fuzzed.
 #pragma once
@@ -17,7 +18,7 @@
 #include <string>
 #include <string_view>
 
-namespace azbridge::bridge::ws {
+namespace azbridge::protocol::ws {
 
 enum class opcode : std::uint8_t {
   continuation = 0x0,
@@ -114,4 +115,4 @@ class frame_decoder {
   bool failed_ = false;
 };
 
-}  // namespace azbridge::bridge::ws
+}  // namespace azbridge::protocol::ws

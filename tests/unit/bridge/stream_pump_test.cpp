@@ -1,7 +1,7 @@
 // stream_pump between a Unix socket pair (the "local client") and a loopback WebSocket whose far end is
 // driven by the test: bytes both ways, half-close in both orders, stop(), idle timeout, a failing client.
 #include "azbridge/bridge/stream_pump.hpp"
-#include "loopback.hpp"
+#include "../net/loopback.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/local/connect_pair.hpp>
@@ -13,7 +13,8 @@
 
 using namespace azbridge;
 using namespace azbridge::bridge;
-using bridge::test::as_bytes;
+namespace test = azbridge::net::test;
+using test::as_bytes;
 namespace asio = net::asio;
 using local_socket = asio::local::stream_protocol::socket;
 using namespace asio::experimental::awaitable_operators;

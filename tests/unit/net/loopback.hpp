@@ -4,7 +4,7 @@
 // NOTE: never write co_await inside a Catch macro: GCC 12 evaluates the copies of the expression that Catch
 // places in never-taken branches, so the operation runs several times.
 
-#include "azbridge/bridge/ws_channel.hpp"
+#include "azbridge/net/ws_channel.hpp"
 #include "azbridge/net/ws_stream.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -17,7 +17,7 @@
 #include <exception>
 #include <string>
 
-namespace azbridge::bridge::test {
+namespace azbridge::net::test {
 
 namespace asio = net::asio;
 
@@ -89,4 +89,4 @@ inline net::awaitable<std::string> read_until_close(ws_channel& ch) {
   co_return out;
 }
 
-}  // namespace azbridge::bridge::test
+}  // namespace azbridge::net::test

@@ -10,8 +10,8 @@
 #include <random>
 
 using namespace azbridge;
-using namespace azbridge::bridge;
-using bridge::test::as_bytes;
+using namespace azbridge::net;
+using net::test::as_bytes;
 namespace asio = net::asio;
 
 TEST_CASE("ws_channel: each side half-closes while the other keeps sending", "[ws_channel]") {

@@ -1,12 +1,12 @@
 // WebSocket frame codec: the examples of RFC 6455 §5.7 as golden bytes, plus the rules of §5.2-5.5.
-#include "azbridge/bridge/ws_frame.hpp"
+#include "azbridge/protocol/ws_frame.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <string>
 #include <vector>
 
-using namespace azbridge::bridge::ws;
+using namespace azbridge::protocol::ws;
 using bytes = std::vector<std::uint8_t>;
 
 namespace {
