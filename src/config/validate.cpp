@@ -220,6 +220,9 @@ std::optional<std::string> endpoint(std::string_view v) {
                                           "as sb://<namespace>.servicebus.windows.net/", v); };
   auto parsed = boost::urls::parse_absolute_uri(v);
   if (!parsed || !parsed->has_authority() || parsed->host().empty()) return message();
+  // Boost 1.81 takes "sb://host:x" as an empty port and the path "x"; after an authority a path starts with '/'.
+  const std::string_view path = parsed->encoded_path();
+  if (!path.empty() && path.front() != '/') return message();
   return std::nullopt;
 }
 

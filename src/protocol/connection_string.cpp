@@ -3,9 +3,7 @@
 
 #include "text.hpp"
 #include "timespan.hpp"
-
-#include <boost/url/parse.hpp>
-#include <boost/url/url_view.hpp>
+#include "uri.hpp"
 
 namespace azbridge::protocol {
 namespace {
@@ -46,7 +44,7 @@ expected<connection_string> connection_string::parse(std::string_view text) {
     if (iequals(key, "Endpoint")) {
       // Uri.TryCreate(value, UriKind.Absolute): a scheme is required; System.Uri ignores surrounding blanks.
       const std::string_view uri = detail::trim(value);
-      if (!boost::urls::parse_uri(uri)) return failure{"'Endpoint' is not a valid Absolute Uri."};
+      if (!detail::parse_absolute_endpoint(uri)) return failure{"'Endpoint' is not a valid Absolute Uri."};
       result.endpoint = std::string(uri);
     } else if (iequals(key, "EntityPath")) {
       result.entity_path = std::string(value);
@@ -97,7 +95,7 @@ std::optional<std::string> connection_string::validate() const {
 }
 
 std::string connection_string::absolute_endpoint() const {
-  const auto parsed = boost::urls::parse_uri(endpoint);
+  const auto parsed = detail::parse_absolute_endpoint(endpoint);
   if (!parsed) return endpoint;
   const boost::urls::url_view& u = *parsed;
   // System.Uri.AbsoluteUri: scheme and host lower-case, "/" for an empty path under an authority,

@@ -5,8 +5,7 @@
 
 #include "crypto.hpp"
 #include "text.hpp"
-
-#include <boost/url/parse.hpp>
+#include "uri.hpp"
 
 #include <array>
 #include <cstdio>
@@ -22,7 +21,7 @@ struct endpoint_parts {
 };
 
 expected<endpoint_parts> split_endpoint(std::string_view endpoint) {
-  const auto parsed = boost::urls::parse_uri(detail::trim(endpoint));
+  const auto parsed = detail::parse_absolute_endpoint(detail::trim(endpoint));
   if (!parsed) return failure{"the endpoint '" + std::string(endpoint) + "' is not an absolute URI"};
   const boost::urls::url_view& u = *parsed;
   endpoint_parts parts;

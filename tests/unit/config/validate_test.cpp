@@ -124,6 +124,8 @@ TEST_CASE("key, key name, endpoint and signature messages name the option and ne
   CHECK(v::endpoint("relative/path"));
   CHECK_FALSE(v::endpoint("sb://cvrelay.servicebus.windows.net/"));
   CHECK_FALSE(v::endpoint("ws://127.0.0.1:9555/"));
+  CHECK(v::endpoint("sb://ns.servicebus.windows.net:t"));  // not an empty port and a path "t" (Boost 1.81 would)
+  CHECK(v::endpoint("sb://ns:443x/"));
 
   auto sig = v::signature("SharedAccessSignature sr=x&sig=topsecret");
   REQUIRE(sig);

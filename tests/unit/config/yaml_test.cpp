@@ -190,6 +190,14 @@ TEST_CASE("AzureRelayConnectionString replaces the connection; keys are set in d
   CHECK(per_forward.find("zzz") == std::string::npos);
 }
 
+TEST_CASE("an endpoint port that is not a number is an error, not another host (config_yaml_fuzzer finding)") {
+  // The fuzzer's reproducer: this loaded, printed "sb://cvrelay.servicebus.windows.nremoteforwaerdt" and so did not
+  // round-trip. Now it is a clear error, as System.Uri would make it.
+  CHECK(load_error("AddressFamily : inet\nAzureRelayConnectionString: Endpoint=sb://cvrelay.servicebus.windows.nRemoteForwaerd:t")
+            .find("/cfg/x.yml:2: Invalid -x/AzureRelayConnectionString value.") == 0);
+  CHECK(load_error("AzureRelayEndpoint: sb://ns.servicebus.windows.net:t/\n").find("AzureRelayEndpoint") != std::string::npos);
+}
+
 TEST_CASE("option -o style scalar overrides share the loader's rules") {
   config layer;
   CHECK_FALSE(apply_scalar_override(layer, "ConnectTimeout", "44", test::fake_local));

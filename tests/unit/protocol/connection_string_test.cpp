@@ -51,6 +51,12 @@ TEST_CASE("connection string: errors carry the SDK's messages", "[connection_str
   CHECK(parse_error("Endpoint=total^^^garbage") == "'Endpoint' is not a valid Absolute Uri.");
   CHECK(parse_error("Endpoint=/relative/path") == "'Endpoint' is not a valid Absolute Uri.");
   CHECK(parse_error("Endpoint=ns.servicebus.windows.net") == "'Endpoint' is not a valid Absolute Uri.");
+  // Found by config_yaml_fuzzer: Boost 1.81 reads "sb://host:t" as an empty port and the path "t", which printed
+  // as "sb://hostt" (another host). A port is digits, and a path after the authority starts with '/'.
+  for (const char* bad : {"sb://cvrelay.servicebus.windows.nRemoteForwaerd:t", "sb://ns:t/", "sb://ns:1x", "sb://[::1]:x",
+                          "sb://u@ns:p"}) {
+    CHECK(parse_error(std::string("Endpoint=") + bad) == "'Endpoint' is not a valid Absolute Uri.");
+  }
   CHECK(parse_error("Endpoint=sb://ns/;OperationTimeout=soon") == "'OperationTimeout' is not a valid TimeSpan.");
   CHECK(parse_error("Endpoint=sb://ns/;OperationTimeout=00:00:00") ==
         "Argument OperationTimeout must be a positive timeout value. The provided value was 00:00:00.");

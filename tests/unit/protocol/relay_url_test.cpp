@@ -54,7 +54,8 @@ TEST_CASE("relay url: app query, suffixes and escaping", "[relay_url]") {
 }
 
 TEST_CASE("relay url: bad endpoints fail with a reason", "[relay_url]") {
-  for (const char* bad : {"https://ns/", "ns.servicebus.windows.net", "", "sb:///path", "sb:relative", "total^^^garbage"}) {
+  for (const char* bad : {"https://ns/", "ns.servicebus.windows.net", "", "sb:///path", "sb:relative", "total^^^garbage",
+                          "sb://ns:t", "sb://ns:9443x/"}) {  // Boost 1.81 takes ":t" for an empty port and a path "t"
     INFO(bad);
     const auto r = make_relay_url(bad, "hc", hc_action::listen, id);
     REQUIRE_FALSE(r.has_value());
