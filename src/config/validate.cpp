@@ -223,6 +223,9 @@ std::optional<std::string> endpoint(std::string_view v) {
   // Boost 1.81 takes "sb://host:x" as an empty port and the path "x"; after an authority a path starts with '/'.
   const std::string_view path = parsed->encoded_path();
   if (!path.empty() && path.front() != '/') return message();
+  // The endpoint travels inside a connection string (printed config, -x of child processes), where ';' ends it.
+  if (v.find(';') != std::string_view::npos)
+    return fmt::format("Invalid -e/AzureRelayEndpoint value: '{}'. ';' cannot appear in an endpoint URI", v);
   return std::nullopt;
 }
 

@@ -126,6 +126,7 @@ TEST_CASE("key, key name, endpoint and signature messages name the option and ne
   CHECK_FALSE(v::endpoint("ws://127.0.0.1:9555/"));
   CHECK(v::endpoint("sb://ns.servicebus.windows.net:t"));  // not an empty port and a path "t" (Boost 1.81 would)
   CHECK(v::endpoint("sb://ns:443x/"));
+  CHECK(v::endpoint("sb://ns/a;b")->find("';' cannot appear") != std::string::npos);  // ends a connection-string field
 
   auto sig = v::signature("SharedAccessSignature sr=x&sig=topsecret");
   REQUIRE(sig);

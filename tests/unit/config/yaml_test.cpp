@@ -198,6 +198,14 @@ TEST_CASE("an endpoint port that is not a number is an error, not another host (
   CHECK(load_error("AzureRelayEndpoint: sb://ns.servicebus.windows.net:t/\n").find("AzureRelayEndpoint") != std::string::npos);
 }
 
+TEST_CASE("an endpoint with ';' is an error: it could not be printed as a connection string (config_yaml_fuzzer)") {
+  // The fuzzer's second reproducer, shortened: this printed "Endpoint=sb://ns.servicebus.window/cvrel;servic;",
+  // which does not load back.
+  CHECK(load_error("KeepAliveInterval: 60\nAzureRelayEndpoint: sb://ns.servicebus.window/cvrel;servic")
+            .find("/cfg/x.yml:2: Invalid -e/AzureRelayEndpoint value: 'sb://ns.servicebus.window/cvrel;servic'. ';' "
+                  "cannot appear") == 0);
+}
+
 TEST_CASE("option -o style scalar overrides share the loader's rules") {
   config layer;
   CHECK_FALSE(apply_scalar_override(layer, "ConnectTimeout", "44", test::fake_local));
