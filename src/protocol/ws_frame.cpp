@@ -48,21 +48,33 @@ std::size_t encode_header(std::span<std::uint8_t, max_header_size> out, opcode o
 }
 
 void apply_mask(std::span<std::uint8_t> data, const mask_key& key, std::uint64_t offset) {
-  // Rotate the key so that index 0 of `data` lines up with payload byte `offset`.
-  std::array<std::uint8_t, 8> k8{};
-  for (std::size_t i = 0; i < 8; ++i) k8[i] = key[(offset + i) % 4];
-  std::uint64_t k64;
-  std::memcpy(&k64, k8.data(), 8);
+  // The key repeated over 16 bytes, rotated so that index 0 of `data` lines up with payload byte `offset`.
+  std::array<std::uint8_t, 16> k16{};
+  for (std::size_t i = 0; i < k16.size(); ++i) k16[i] = key[(offset + i) % 4];
+  // Every payload byte the forwarders send passes here. GCC vectorises neither a byte loop nor a 64-bit
+  // loop over a 4-byte key, so say it with 16-byte vectors (GCC/Clang vector extension; SSE2 is the x86-64
+  // baseline, other targets get plain code): 64 bytes per step, ~0.23 instructions per byte instead of ~0.38.
+  typedef std::uint8_t v16 __attribute__((vector_size(16)));
+  v16 kv;
+  std::memcpy(&kv, k16.data(), sizeof kv);
   std::uint8_t* p = data.data();
   std::size_t n = data.size();
-  // Eight bytes per step through memcpy: well defined for any alignment and compiled to plain loads/stores.
-  for (; n >= 8; n -= 8, p += 8) {
-    std::uint64_t v;
-    std::memcpy(&v, p, 8);
-    v ^= k64;
-    std::memcpy(p, &v, 8);
+  for (; n >= 64; n -= 64, p += 64) {
+    v16 a, b, c, d;  // memcpy: well defined for any alignment, compiled to unaligned vector loads/stores
+    std::memcpy(&a, p, 16);
+    std::memcpy(&b, p + 16, 16);
+    std::memcpy(&c, p + 32, 16);
+    std::memcpy(&d, p + 48, 16);
+    a ^= kv;
+    b ^= kv;
+    c ^= kv;
+    d ^= kv;
+    std::memcpy(p, &a, 16);
+    std::memcpy(p + 16, &b, 16);
+    std::memcpy(p + 32, &c, 16);
+    std::memcpy(p + 48, &d, 16);
   }
-  for (std::size_t i = 0; i < n; ++i) p[i] ^= k8[i];
+  for (std::size_t i = 0; i < n; ++i) p[i] ^= k16[i % 16];  // 64 is a multiple of 16: the key still lines up
 }
 
 std::string encode_close_payload(std::uint16_t code, std::string_view reason) {
