@@ -46,6 +46,8 @@ def main():
     conns = [Conn(i) for i in range(args.conns)]
     errors = {}
     rtts = []
+    worst = {}  # second of the hold phase -> slowest echo in it (ms)
+    hold_start = [None]
     stats = {"sent": 0, "echoed": 0}
 
     def fail(c, why):
@@ -95,7 +97,11 @@ def main():
             fail(c, "wrong echo")
             return False
         stats["echoed"] += 1
-        rtts.append((now - c.sent_at) * 1000.0)
+        rtt = (now - c.sent_at) * 1000.0
+        rtts.append(rtt)
+        if hold_start[0] is not None:
+            sec = int(now - hold_start[0])
+            worst[sec] = max(worst.get(sec, 0.0), rtt)
         c.state = "idle"
         return True
 
@@ -164,6 +170,8 @@ def main():
 
     # ---- phase 2: hold, one message per connection per interval
     t0 = time.monotonic()
+    hold_start[0] = t0
+    rtts.clear()  # the figures below are for the hold phase only
     heap = [(t0 + args.interval * c.i / args.conns, c.i) for c in conns if not c.failed]
     heapq.heapify(heap)
     end = t0 + args.duration
@@ -206,7 +214,8 @@ def main():
     print(json.dumps({"event": "done", "conns": args.conns, "established": established, "failures": failed,
                       "failures_while_opening": failures_open, "errors": errors, "sent": stats["sent"],
                       "echoed": stats["echoed"], "open_seconds": round(open_seconds, 3),
-                      "rtt_p50_ms": pick(50), "rtt_p99_ms": pick(99), "rtt_max_ms": rtts[-1] if rtts else None}),
+                      "rtt_p50_ms": pick(50), "rtt_p99_ms": pick(99), "rtt_max_ms": rtts[-1] if rtts else None,
+                      "rtt_worst_per_second_ms": [round(worst.get(i, 0.0), 1) for i in range(int(args.duration) + 1)]}),
           flush=True)
     for c in conns:
         if c.sock is not None:
