@@ -1,43 +1,39 @@
 #include "splice.hpp"
 
 #include "azbridge/util/log.hpp"
-#include "ws_util.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+
+#include <cstring>
 
 namespace azbridge::relay_server {
 
-namespace websocket = net::websocket;
+namespace ws = protocol::ws;
+using net::ws_channel;
 
 namespace {
 
-// Reads shorter than this are topped up when the rest of the frame is already arriving (§4 "coalesce").
-constexpr std::size_t coalesce_below = 16 * 1024;
-
-std::size_t frame_bytes_pending(net::ws_stream& ws) {
-  return ws.visit([](auto& s) { return s.read_size_hint(1); });
-}
+// How long the closing handshakes may take once a side failed, the relay stops, or both directions ended.
+constexpr std::chrono::seconds close_grace{10};
+constexpr std::uint16_t close_too_big = 1009;
 
 }  // namespace
+
+relayed_pair::side::side(net::ws_stream&& ws, connection_slot s, std::size_t buffer_bytes)
+    : channel(ws_channel::adopt(std::move(ws), {ws::role::server, buffer_bytes})),
+      slot(std::move(s)),
+      out(buffer_bytes) {}
 
 relayed_pair::relayed_pair(std::shared_ptr<relay_context> ctx, net::ws_stream sender, connection_slot sender_slot,
                            net::ws_stream listener, connection_slot listener_slot, std::string description)
     : ctx_(std::move(ctx)),
-      sides_{side{std::move(sender), std::move(sender_slot), {}, false},
-             side{std::move(listener), std::move(listener_slot), {}, false}},
+      sides_{side{std::move(sender), std::move(sender_slot), ctx_->options.limits.splice_buffer_bytes},
+             side{std::move(listener), std::move(listener_slot), ctx_->options.limits.splice_buffer_bytes}},
       description_(std::move(description)),
-      serial_(ctx_->next_serial++) {
-  for (auto& s : sides_) {
-    s.buffer.reset(new unsigned char[ctx_->options.limits.splice_buffer_bytes]);
-    s.ws.read_message_max(ctx_->options.limits.max_message_bytes);
-    websocket::stream_base::timeout t{};
-    t.handshake_timeout = std::chrono::seconds(10);  // bounds close handshakes
-    t.idle_timeout = websocket::stream_base::none();  // a stalled (back-pressured) side must not time out
-    t.keep_alive_pings = false;
-    s.ws.set_timeout(t);
-  }
-}
+      serial_(ctx_->next_serial++),
+      deadline_(sides_[0].channel.get_executor()) {}
 
 relayed_pair::~relayed_pair() {
   if (hook_id_) ctx_->hooks.remove(hook_id_);
@@ -47,6 +43,11 @@ relayed_pair::~relayed_pair() {
 void relayed_pair::start() {
   auto self = shared_from_this();
   std::weak_ptr<relayed_pair> weak = self;
+  log::debug("RelayedConnectionStarted", "connection {} ({})", serial_, description_);
+  running_ = 2;
+  auto ex = sides_[0].channel.get_executor();
+  net::asio::co_spawn(ex, [self]() { return self->pump(self->sides_[0], self->sides_[1]); }, net::asio::detached);
+  net::asio::co_spawn(ex, [self]() { return self->pump(self->sides_[1], self->sides_[0]); }, net::asio::detached);
   if (ctx_->stopping) {
     stop();
   } else {
@@ -54,72 +55,88 @@ void relayed_pair::start() {
       if (auto p = weak.lock()) p->stop();
     });
   }
-  log::debug("RelayedConnectionStarted", "connection {} ({})", serial_, description_);
-  auto ex = sides_[0].ws.get_executor();
-  net::asio::co_spawn(ex, [self]() { return self->pump(self->sides_[0], self->sides_[1]); }, net::asio::detached);
-  net::asio::co_spawn(ex, [self]() { return self->pump(self->sides_[1], self->sides_[0]); }, net::asio::detached);
 }
 
 void relayed_pair::stop() {
   auto self = shared_from_this();
+  arm_deadline();
   for (auto* s : {&sides_[0], &sides_[1]}) {
-    if (s->close_started || !s->ws.is_open()) continue;
+    // The channel orders this Close after a frame being written; the pumps end when the peers answer.
     net::asio::co_spawn(
-        s->ws.get_executor(),
-        [self, s]() { return self->close_side(*s, make_close_reason(websocket::close_code::going_away, "The relay is shutting down")); },
+        s->channel.get_executor(),
+        [self, s]() -> net::awaitable<void> {
+          if (co_await s->channel.close_output(ws::close_code::going_away, "The relay is shutting down")) {
+            s->channel.abort();
+          }
+        },
         net::asio::detached);
   }
 }
 
-net::awaitable<void> relayed_pair::close_side(side& s, websocket::close_reason reason) {
-  auto self = shared_from_this();
-  if (s.close_started || !s.ws.is_open()) co_return;
-  s.close_started = true;
-  auto ec = co_await s.ws.close(reason);
-  if (ec) s.ws.abort();
+void relayed_pair::arm_deadline() {
+  if (deadline_armed_) return;
+  deadline_armed_ = true;
+  deadline_.expires_after(close_grace);
+  std::weak_ptr<relayed_pair> weak = shared_from_this();
+  deadline_.async_wait([weak](net::error_code ec) {
+    if (ec) return;
+    if (auto p = weak.lock()) {
+      for (auto& s : p->sides_) s.channel.abort();
+    }
+  });
 }
 
 net::awaitable<void> relayed_pair::pump(side& from, side& to) {
   auto self = shared_from_this();
-  bool in_message = false;  // `to` is in the middle of a message we are writing
-  auto* buf = from.buffer.get();
-  const std::size_t cap = ctx_->options.limits.splice_buffer_bytes;
+  const std::size_t max_message = ctx_->options.limits.max_message_bytes;
+  std::size_t message_bytes = 0;  // of the message being relayed
   for (;;) {
-    auto [ec, n] = co_await from.ws.read_some(net::asio::buffer(buf, cap));
-    // Top up small reads while the rest of the current frame is already on its way.
-    while (!ec && n < coalesce_below && n < cap && !from.ws.is_message_done() && frame_bytes_pending(from.ws) > 1) {
-      auto [ec2, more] = co_await from.ws.read_some(net::asio::buffer(buf + n, cap - n));
-      if (ec2) {
-        ec = ec2;
-        break;
+    auto [ec, piece] = co_await from.channel.read_piece(to.out.capacity());
+    if (ec == ws_channel::closed()) {
+      // That side will send no more: pass its Close on; the other direction goes on until its own Close.
+      auto code = from.channel.close_code();
+      if (code == ws::close_code::no_status) code = ws::close_code::normal;
+      if (co_await to.channel.close_output(code, from.channel.close_reason())) {
+        to.channel.abort();
+        arm_deadline();
       }
-      n += more;
+      break;
     }
     if (ec) {
-      websocket::close_reason reason;
-      if (ec == websocket::error::closed) {
-        reason = from.ws.reason();
-        if (reason.code == websocket::close_code::none) reason = make_close_reason(websocket::close_code::normal, "");
-      } else if (ec == websocket::error::message_too_big) {
-        reason = make_close_reason(websocket::close_code::too_big, "Message too big");
-        from.ws.abort();
-      } else {
-        reason = make_close_reason(websocket::close_code::going_away, "The peer's connection was lost");
-        from.ws.abort();
-      }
-      co_await close_side(to, reason);
-      co_return;
+      // Lost, or a malformed frame (the channel has answered it with 1002): the other side learns it.
+      from.channel.abort();
+      arm_deadline();
+      co_await to.channel.close_output(ws::close_code::going_away, "The peer's connection was lost");
+      break;
     }
-    if (!in_message) to.ws.binary(from.ws.got_binary());
-    bool fin = from.ws.is_message_done();
-    auto [wec, written] = co_await to.ws.write_some(fin, net::asio::buffer(buf, n));
-    if (wec) {
-      to.ws.abort();
-      co_await close_side(from, make_close_reason(websocket::close_code::going_away, "The peer's connection was lost"));
-      co_return;
+    message_bytes += piece.data.size();
+    if (message_bytes > max_message) {
+      log::warn("RelayedMessageTooBig", "connection {} ({}): a message over {} bytes", serial_, description_,
+                max_message);
+      arm_deadline();
+      co_await from.channel.close_output(close_too_big, "Message too big");
+      co_await to.channel.close_output(close_too_big, "Message too big");
+      break;
     }
-    in_message = !fin;
+    // One copy, into the buffer that has room for the frame header: the frame leaves in one write.
+    if (!piece.data.empty()) std::memcpy(to.out.payload(), piece.data.data(), piece.data.size());
+    if (co_await to.channel.write_frame(to.out, piece.data.size(), piece.binary, piece.message_done)) {
+      to.channel.abort();
+      arm_deadline();
+      co_await from.channel.close_output(ws::close_code::going_away, "The peer's connection was lost");
+      break;
+    }
+    if (piece.message_done) message_bytes = 0;
   }
+  if (--running_ == 0) co_await finish();
+}
+
+net::awaitable<void> relayed_pair::finish() {
+  using namespace net::asio::experimental::awaitable_operators;
+  auto self = shared_from_this();
+  const auto grace = std::chrono::duration_cast<std::chrono::milliseconds>(close_grace);
+  co_await (sides_[0].channel.finish(grace) && sides_[1].channel.finish(grace));
+  deadline_.cancel();
 }
 
 }  // namespace azbridge::relay_server
