@@ -56,7 +56,14 @@ awaitable<void> stream_pump::socket_to_relay() {
       std::tie(ec, n) = co_await socket_.async_read_some(up_buffer_.payload_buffer(), nothrow);
     }
     if (dropped_) break;
-    if (ec == asio::error::eof || (ec && stopping_)) {
+    if (ec && (stopping_ || peer_ending_)) {
+      // Not a half-close: the whole connection ends (our stop, or the peer's). Reading goes on until its Close.
+      auto cec = stopping_ ? co_await channel_.close_output(ws::close_code::going_away, "The forwarder is stopping")
+                           : co_await channel_.close_output(ws::close_code::normal, "Shutdown");
+      if (cec && !dropped_) fail("relay write failed: " + cec.message());
+      break;
+    }
+    if (ec == asio::error::eof) {
       // The client is done sending: tell the peer as azbridge's Shutdown() does. Reading goes on.
       auto cec = co_await channel_.close_output(ws::close_code::normal, "Shutdown");
       if (cec && !dropped_) fail("relay write failed: " + cec.message());
@@ -88,6 +95,15 @@ awaitable<void> stream_pump::relay_to_socket() {
       // The peer is done sending: pass the half-close on to the local socket.
       error_code ignored;
       socket_.shutdown(stream_socket::shutdown_send, ignored);
+      const auto code = channel_.close_code();
+      if (code != ws::close_code::normal && code != ws::close_code::no_status) {
+        // 1001 (stopping, peer lost), 1011 (target unreachable), ...: the peer ends the whole connection, so
+        // what the socket still sends has nowhere to go. Stop reading it and answer the Close.
+        peer_ending_ = true;
+        if (stop_deadline_ == clock::time_point::max()) stop_deadline_ = clock::now() + options_.close_grace;
+        socket_.cancel(ignored);
+        timer_.cancel();
+      }
       break;
     }
     if (ec) {

@@ -3,8 +3,10 @@
 //   - socket -> relay: each read (up to buffer_bytes) becomes one binary WebSocket message;
 //   - relay -> socket: payload is written as it arrives, message boundaries ignored;
 //   - a direction reads again only after its previous write completed (one buffer per direction);
-//   - socket EOF -> Close(1000, "Shutdown"); Close received -> shutdown(SHUT_WR) on the socket; the other
-//     direction goes on until it ends too (TCP half-close carried end to end);
+//   - socket EOF -> Close(1000, "Shutdown"); Close(1000) received -> shutdown(SHUT_WR) on the socket; the
+//     other direction goes on until it ends too (TCP half-close carried end to end);
+//   - any other Close received (1001 the peer stops or was lost, 1011 its target failed, ...) ends the whole
+//     connection: the socket is no longer read and the Close is answered; stop() sends Close(1001);
 //   - an error in one direction drops both; a clean end closes TLS and TCP in order (no RST).
 #pragma once
 
@@ -52,7 +54,7 @@ class stream_pump {
   net::awaitable<pump_result> run();
 
   /// Ends the connection cleanly from our side (shutdown of the service): stops reading the socket, sends
-  /// Close(1000, "Shutdown"), gives the peer close_grace to finish, then drops what is left.
+  /// Close(1001, "The forwarder is stopping"), gives the peer close_grace to finish, then drops what is left.
   void stop();
 
  private:
@@ -74,6 +76,7 @@ class stream_pump {
   std::chrono::steady_clock::time_point stop_deadline_ = std::chrono::steady_clock::time_point::max();
   int running_ = 0;  // directions still running
   bool stopping_ = false;
+  bool peer_ending_ = false;  // the peer's Close was not a half-close (code other than 1000)
   bool finished_ = false;
   bool dropped_ = false;
 };

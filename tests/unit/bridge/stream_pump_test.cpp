@@ -108,7 +108,7 @@ TEST_CASE("stream_pump: the relay side half-closes first and the client keeps se
   });
 }
 
-TEST_CASE("stream_pump: stop() closes with Close(1000, Shutdown) and ends once the peer answers", "[stream_pump]") {
+TEST_CASE("stream_pump: stop() closes with Close(1001) and ends once the peer answers", "[stream_pump]") {
   asio::io_context io;
   fixture f(io);
   test::run(io, [&]() -> net::awaitable<void> {
@@ -120,13 +120,37 @@ TEST_CASE("stream_pump: stop() closes with Close(1000, Shutdown) and ends once t
       std::string first(reinterpret_cast<const char*>(data.data()), data.size());
       f.pump->stop();
       { auto got_ = co_await test::read_until_close(f.far); CHECK(first + got_ == "abc"); }
-      CHECK(f.far.close_reason() == "Shutdown");
+      // Not a half-close: the peer learns that the whole connection ends.
+      CHECK(f.far.close_code() == ws::close_code::going_away);
+      CHECK(f.far.close_reason() == "The forwarder is stopping");
       { auto ec_ = co_await f.far.close_output(); REQUIRE_FALSE(ec_); }
       co_await f.far.finish(std::chrono::seconds(5));
     };
     auto r = co_await (f.pump->run() && scenario());
     CHECK(r.stopped);
     CHECK(r.ok());
+  });
+}
+
+TEST_CASE("stream_pump: a Close other than 1000 ends the whole connection, not just one direction", "[stream_pump]") {
+  asio::io_context io;
+  fixture f(io);
+  test::run(io, [&]() -> net::awaitable<void> {
+    co_await f.connect();
+    auto scenario = [&]() -> net::awaitable<void> {
+      { auto ec_ = co_await f.far.write(as_bytes("last words")); REQUIRE_FALSE(ec_); }
+      // As the relay says when the other forwarder was lost, or a remote forwarder when its target failed.
+      { auto ec_ = co_await f.far.close_output(ws::close_code::going_away, "The peer's connection was lost"); REQUIRE_FALSE(ec_); }
+      { auto got_ = co_await f.app_read_all(); CHECK(got_ == "last words"); }
+      // The client never closes its side, yet the pump answers the Close and ends.
+      { auto got_ = co_await test::read_until_close(f.far); CHECK(got_.empty()); }
+      CHECK(f.far.close_code() == ws::close_code::normal);
+      co_await f.far.finish(std::chrono::seconds(5));
+    };
+    auto r = co_await (f.pump->run() && scenario());
+    CHECK(r.ok());
+    CHECK_FALSE(r.stopped);
+    CHECK(r.bytes_from_relay == 10);
   });
 }
 
