@@ -53,11 +53,21 @@ class printer {
   }
 
   // With an endpoint the whole connection prints as one AzureRelayConnectionString (azbridge's getter);
-  // without one, the fields that are set print one by one.
+  // without one, the fields that are set print one by one. A layer may also hold an incomplete credential
+  // (-e and -K here, -k from another layer): the loader refuses that as a connection string, so then the SAS
+  // fields print one by one after a connection string without them; keys load in document order, so the
+  // printed text loads back to the same values (config_yaml_fuzzer finding).
   void connection(const protocol::connection_string& cs) {
     if (!cs.endpoint.empty()) {
-      value("AzureRelayConnectionString", connection_text(cs));
-      return;
+      if (!cs.validate()) {
+        value("AzureRelayConnectionString", connection_text(cs));
+        return;
+      }
+      protocol::connection_string rest = cs;
+      rest.shared_access_key_name.clear();
+      rest.shared_access_key.clear();
+      rest.shared_access_signature.clear();
+      value("AzureRelayConnectionString", connection_text(rest));
     }
     text("AzureRelaySharedAccessKeyName", cs.shared_access_key_name);
     secret("AzureRelaySharedAccessKey", cs.shared_access_key);

@@ -265,3 +265,28 @@ RemoteForward:
   CHECK(empty.find("LocalForward: []") != std::string::npos);
   CHECK(empty.find("RemoteForward: []") != std::string::npos);
 }
+
+TEST_CASE("an incomplete credential prints as fields that load back (config_yaml_fuzzer finding)") {
+  // The fuzzer's reproducer, shortened: a key name without its key (the key may come from another layer) printed
+  // as "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=OOsers;", which the loader refuses.
+  auto c = load_ok("AzureRelayEndpoint: sb://ns.servicebus.windows.net/\nAzureRelaySharedAccessKeyName: OOsers\n");
+  auto shown = to_yaml(c, secrets::show);
+  INFO(shown);
+  CHECK(shown.find("AzureRelayConnectionString: Endpoint=sb://ns.servicebus.windows.net/;\n") != std::string::npos);
+  CHECK(shown.find("AzureRelaySharedAccessKeyName: OOsers\n") != std::string::npos);
+  auto again = load_yaml(shown, {"round-trip", test::fake_local});
+  REQUIRE(again.has_value());
+  CHECK(again->connection.shared_access_key_name == "OOsers");
+  CHECK(to_yaml(*again, secrets::show) == shown);
+
+  // Fields only a connection string carries stay in it; the secret still prints redacted.
+  auto timed = load_ok("AzureRelayConnectionString: Endpoint=sb://ns/;OperationTimeout=00:02:00\n"
+                       "AzureRelaySharedAccessKey: c2VjcmV0\n");
+  auto printed = to_yaml(timed, secrets::show);
+  INFO(printed);
+  auto reloaded = load_yaml(printed, {"round-trip", test::fake_local});
+  REQUIRE(reloaded.has_value());
+  CHECK(reloaded->connection.operation_timeout == timed.connection.operation_timeout);
+  CHECK(reloaded->connection.shared_access_key == "c2VjcmV0");
+  CHECK(to_yaml(timed).find("c2VjcmV0") == std::string::npos);
+}
