@@ -40,7 +40,8 @@ void stream_pump::stop() {
   stopping_ = true;
   result_.stopped = true;
   stop_deadline_ = clock::now() + options_.close_grace;
-  // The pending socket read completes with operation_aborted; socket_to_relay then sends the Close.
+  // The pending socket read completes with operation_aborted; socket_to_relay then sends the Close. A pending
+  // socket write is cancelled too: relay_to_socket then drains the relay until the peer's Close.
   error_code ignored;
   socket_.cancel(ignored);
   timer_.cancel();
@@ -50,8 +51,10 @@ awaitable<void> stream_pump::socket_to_relay() {
   for (;;) {
     error_code ec;
     std::size_t n = 0;
-    if (stopping_) {
-      ec = asio::error::operation_aborted;  // stop() came before this read started
+    if (stopping_ || peer_ending_) {
+      // stop() or the peer's ending Close came while this direction was writing to the relay: its
+      // socket.cancel() found no read to cancel, so do not start one.
+      ec = asio::error::operation_aborted;
     } else {
       std::tie(ec, n) = co_await socket_.async_read_some(up_buffer_.payload_buffer(), nothrow);
     }
@@ -112,8 +115,14 @@ awaitable<void> stream_pump::relay_to_socket() {
       break;
     }
     touch();
+    if (stopping_) {
+      // The whole connection ends: what still comes from the relay has nowhere to go. Drain it to reach the
+      // peer's Close rather than write to a socket we no longer read (its peer may be blocked writing to us).
+      continue;
+    }
     auto [wec, n] = co_await asio::async_write(socket_, asio::buffer(data.data(), data.size()), nothrow);
     if (dropped_) break;
+    if (wec == asio::error::operation_aborted && stopping_) continue;  // stop() cancelled this write
     if (wec) {
       fail("local socket write failed: " + wec.message());
       break;

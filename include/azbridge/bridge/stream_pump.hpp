@@ -6,7 +6,8 @@
 //   - socket EOF -> Close(1000, "Shutdown"); Close(1000) received -> shutdown(SHUT_WR) on the socket; the
 //     other direction goes on until it ends too (TCP half-close carried end to end);
 //   - any other Close received (1001 the peer stops or was lost, 1011 its target failed, ...) ends the whole
-//     connection: the socket is no longer read and the Close is answered; stop() sends Close(1001);
+//     connection: the socket is no longer read and the Close is answered; stop() sends Close(1001) and
+//     drains what the relay still sends until the peer's Close (the socket is no longer written either);
 //   - an error in one direction drops both; a clean end closes TLS and TCP in order (no RST).
 #pragma once
 
