@@ -56,7 +56,7 @@ LocalForward :
         pass
     os.killpg(proc.pid, signal.SIGTERM)
     receive(notify, "STOPPING=1", proc)
-    status = azb.stop(proc)
+    status = azb.wait_exit(proc)  # a second SIGTERM here would race the exit that the first one started
     if status != 0:
         azb.fail(f"azbridge --svc exited with {status} after SIGTERM:\n{azb.log_text(proc)}")
     if "Press Ctrl+C" in azb.log_text(proc):

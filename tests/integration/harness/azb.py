@@ -123,6 +123,18 @@ def stop(proc, timeout=10.0, sig=signal.SIGTERM):
     return proc.returncode
 
 
+def wait_exit(proc, timeout=10.0):
+    """Waits for a process that was already told to stop (no second signal: systemd sends one); returns its exit
+    status. Fails, and kills it, if it does not exit in time."""
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        fail(f"{proc.name} did not exit within {timeout}s of its stop signal:\n{log_text(proc)}")
+    return proc.returncode
+
+
 def run(args, timeout=30.0, env=None, input=None):
     """Runs a command to completion; returns CompletedProcess with text stdout/stderr."""
     full_env = dict(os.environ)
