@@ -95,7 +95,7 @@ net::awaitable<relay_client::http_response> forward_http(runtime& /*rt*/, const 
 
   auto ex = co_await asio::this_coro::executor;
   beast::tcp_stream tcp(ex);
-  std::optional<net::ssl::stream<beast::tcp_stream>> tls;
+  std::optional<net::tls_stream> tls;
   beast::tcp_stream* lowest = &tcp;  // moves into the TLS stream for https
   bool timed_out = false;
   watchdog limit(ex, request_timeout, [&lowest, &timed_out] {

@@ -10,7 +10,7 @@
 namespace azbridge::net::detail {
 
 using plain_transport = net::beast::tcp_stream;
-using tls_transport = net::ssl::stream<net::beast::tcp_stream>;
+using tls_transport = net::tls_stream;
 using transport = std::variant<plain_transport, tls_transport>;
 
 struct taken_over {

@@ -1,6 +1,7 @@
 #include "azbridge/net/tls.hpp"
 
 #include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 #include <boost/asio/ip/address.hpp>
 
@@ -114,7 +115,7 @@ ssl::context make_server_context(const std::string& cert_chain_file, const std::
   return ctx;
 }
 
-void prepare_client_stream(ssl::stream<beast::tcp_stream>& stream, const std::string& host, bool verify) {
+void prepare_client_stream(tls_stream& stream, const std::string& host, bool verify) {
   error_code not_an_ip;
   asio::ip::make_address(host, not_an_ip);
   if (not_an_ip) {
@@ -122,11 +123,19 @@ void prepare_client_stream(ssl::stream<beast::tcp_stream>& stream, const std::st
     SSL_set_tlsext_host_name(stream.native_handle(), host.c_str());
   }
   if (verify) {
-    stream.set_verify_callback(ssl::host_name_verification(host));
+    // OpenSSL checks the name (or IP address) against the certificate during the chain verification, as
+    // RFC 6125 asks: wildcards in the left-most label only, IP literals against IP SANs.
+    X509_VERIFY_PARAM* param = SSL_get0_param(stream.native_handle());
+    if (not_an_ip) {
+      X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+      X509_VERIFY_PARAM_set1_host(param, host.c_str(), host.size());
+    } else {
+      X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str());
+    }
   }
 }
 
-void enable_session_resumption(ssl::stream<beast::tcp_stream>& stream, const std::string& host, const std::string& port) {
+void enable_session_resumption(tls_stream& stream, const std::string& host, const std::string& port) {
   SSL* native = stream.native_handle();
   auto* cache = static_cast<session_cache*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(native), cache_index()));
   if (cache == nullptr) return;  // not a context from make_client_context

@@ -56,7 +56,7 @@ error_code ws_channel::message_size() { return {static_cast<int>(channel_errc::m
 // A byte buffer that is not zero-filled (std::vector would memset it): its pages become resident only as
 // data reaches them, so a held connection with small messages costs a page here, not the whole buffer.
 struct raw_bytes {
-  explicit raw_bytes(std::size_t n) : p(new std::uint8_t[n]), n(n) {}
+  explicit raw_bytes(std::size_t bytes) : p(new std::uint8_t[bytes]), n(bytes) {}
   std::uint8_t* data() noexcept { return p.get(); }
   std::size_t size() const noexcept { return n; }
   std::unique_ptr<std::uint8_t[]> p;

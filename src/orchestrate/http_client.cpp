@@ -116,7 +116,7 @@ awaitable<http_response> beast_transport::send(const http_request& request, std:
     tcp_stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
     co_return res;
   }
-  ssl::stream<beast::tcp_stream> stream(std::move(tcp_stream), tls_);
+  tls_stream stream(std::move(tcp_stream), tls_);
   prepare_client_stream(stream, t.host, true);
   auto [hec] = co_await stream.async_handshake(ssl::stream_base::client, nothrow);
   if (hec) throw network_error(fail_text(request, t, "TLS handshake with", hec));

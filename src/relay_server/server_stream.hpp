@@ -13,7 +13,7 @@ namespace azbridge::relay_server {
 class server_stream {
  public:
   using plain_stream = net::beast::tcp_stream;
-  using tls_stream = net::ssl::stream<net::beast::tcp_stream>;
+  using tls_stream = net::tls_stream;
 
   explicit server_stream(plain_stream&& s) : s_(std::move(s)) {}
   explicit server_stream(tls_stream&& s) : s_(std::move(s)) {}

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "azbridge/net/asio.hpp"
+#include "azbridge/net/tls_stream.hpp"
 
 #include <string>
 
@@ -23,11 +24,11 @@ ssl::context make_client_context(const client_tls_options& options = {});
 ssl::context make_server_context(const std::string& cert_chain_file, const std::string& private_key_file);
 
 /// Prepares a client TLS stream for `host`: SNI (when host is a name) and host-name verification.
-void prepare_client_stream(ssl::stream<beast::tcp_stream>& stream, const std::string& host, bool verify);
+void prepare_client_stream(tls_stream& stream, const std::string& host, bool verify);
 
 /// Offers the newest session ticket from an earlier connection to host:port (if any) and keeps the ticket this
 /// connection receives, so the next connection resumes instead of a full handshake. Only for streams of a
 /// context made by make_client_context; call after prepare_client_stream, before the handshake.
-void enable_session_resumption(ssl::stream<beast::tcp_stream>& stream, const std::string& host, const std::string& port);
+void enable_session_resumption(tls_stream& stream, const std::string& host, const std::string& port);
 
 }  // namespace azbridge::net

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "azbridge/net/asio.hpp"
+#include "azbridge/net/tls_stream.hpp"
 
 #include <chrono>
 #include <optional>
@@ -16,7 +17,7 @@ namespace azbridge::net {
 class ws_stream {
  public:
   using plain_ws = websocket::stream<beast::tcp_stream>;
-  using tls_ws = websocket::stream<ssl::stream<beast::tcp_stream>>;
+  using tls_ws = websocket::stream<tls_stream>;
 
   explicit ws_stream(plain_ws&& s) : s_(std::move(s)) {}
   explicit ws_stream(tls_ws&& s) : s_(std::move(s)) {}

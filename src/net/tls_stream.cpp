@@ -1,0 +1,215 @@
+#include "azbridge/net/tls_stream.hpp"
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace azbridge::net {
+
+namespace {
+
+// ---- the BIO: OpenSSL's reads and writes go straight to the socket (see tls_stream.hpp)
+
+template <class Core>
+int socket_of(Core& c) {
+  return c.next.socket().is_open() ? c.next.socket().native_handle() : -1;
+}
+
+template <class Core>
+int bio_write_impl(BIO* bio, const char* data, int size) {
+  auto& c = *static_cast<Core*>(BIO_get_data(bio));
+  BIO_clear_retry_flags(bio);
+  const int fd = socket_of(c);
+  if (fd < 0) {
+    c.last_errno = EBADF;
+    return -1;
+  }
+  std::size_t sent = 0;
+  const std::size_t want = static_cast<std::size_t>(size);
+  // Keep the order: nothing goes out directly while earlier output is still waiting.
+  if (!c.flushing && c.pending.empty()) {
+    for (;;) {
+      ssize_t n = ::send(fd, data, want, MSG_DONTWAIT | MSG_NOSIGNAL);
+      if (n >= 0) {
+        sent = static_cast<std::size_t>(n);
+        break;
+      }
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      c.last_errno = errno;
+      return -1;
+    }
+  }
+  // The rest is taken over and written by the operation before it completes: OpenSSL never has to retry.
+  c.pending.insert(c.pending.end(), data + sent, data + want);
+  return size;
+}
+
+template <class Core>
+int bio_read_impl(BIO* bio, char* out, int size) {
+  auto& c = *static_cast<Core*>(BIO_get_data(bio));
+  BIO_clear_retry_flags(bio);
+  if (size <= 0) return 0;
+  if (c.side_pos < c.side_len) {
+    std::size_t n = std::min(c.side_len - c.side_pos, static_cast<std::size_t>(size));
+    std::memcpy(out, c.side.data() + c.side_pos, n);
+    c.side_pos += n;
+    return static_cast<int>(n);
+  }
+  const int fd = socket_of(c);
+  if (fd < 0) {
+    c.last_errno = EBADF;
+    return -1;
+  }
+  for (;;) {
+    ssize_t n = ::recv(fd, out, static_cast<std::size_t>(size), MSG_DONTWAIT);
+    if (n >= 0) return static_cast<int>(n);  // 0: the peer's FIN
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      BIO_set_retry_read(bio);
+      return -1;
+    }
+    c.last_errno = errno;
+    return -1;
+  }
+}
+
+long bio_ctrl(BIO*, int cmd, long, void*) {
+  // OpenSSL flushes after each handshake flight; our writes are complete when they return.
+  return cmd == BIO_CTRL_FLUSH ? 1 : 0;
+}
+
+error_code ssl_failure() {
+  unsigned long e = ERR_get_error();
+  ERR_clear_error();
+  if (ERR_GET_LIB(e) == ERR_LIB_SSL && ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING)
+    return ssl::error::stream_truncated;
+  if (e == 0) return ssl::error::unspecified_system_error;
+  return {static_cast<int>(e), asio::error::get_ssl_category()};
+}
+
+}  // namespace
+
+// The BIO method needs the core type, which is private to tls_stream: built once from inside the class scope.
+struct tls_stream_bio {
+  template <class Core>
+  static BIO_METHOD* method() {
+    static BIO_METHOD* const m = [] {
+      BIO_METHOD* made = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "azbridge socket");
+      if (made == nullptr || BIO_meth_set_write(made, bio_write_impl<Core>) != 1 ||
+          BIO_meth_set_read(made, bio_read_impl<Core>) != 1 || BIO_meth_set_ctrl(made, bio_ctrl) != 1) {
+        throw std::runtime_error("OpenSSL: cannot create the socket BIO method");
+      }
+      return made;
+    }();
+    return m;
+  }
+};
+
+tls_stream::tls_stream(beast::tcp_stream&& next, ssl::context& ctx) : core_(std::make_unique<core>(std::move(next))) {
+  core_->ssl = SSL_new(ctx.native_handle());
+  if (core_->ssl == nullptr) throw std::runtime_error("OpenSSL: SSL_new failed");
+  BIO* bio = BIO_new(tls_stream_bio::method<core>());
+  if (bio == nullptr) {
+    SSL_free(core_->ssl);
+    throw std::runtime_error("OpenSSL: BIO_new failed");
+  }
+  BIO_set_data(bio, core_.get());
+  BIO_set_init(bio, 1);
+  SSL_set_bio(core_->ssl, bio, bio);  // the SSL owns the BIO
+  // Partial writes: one record per write_some, as asio::ssl::stream. Release buffers: OpenSSL's 17 KiB record
+  // buffers exist only while a record is in them, so an idle connection holds none. Read-ahead: one recv
+  // takes the header and body of a record (and what follows it), not two.
+  SSL_set_mode(core_->ssl, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
+  SSL_set_options(core_->ssl, SSL_OP_NO_RENEGOTIATION);
+  SSL_set_read_ahead(core_->ssl, 1);
+}
+
+tls_stream::tls_stream(tls_stream&&) noexcept = default;
+tls_stream& tls_stream::operator=(tls_stream&& other) noexcept {
+  if (this != &other) {
+    if (core_ && core_->ssl) SSL_free(core_->ssl);
+    core_ = std::move(other.core_);
+  }
+  return *this;
+}
+
+tls_stream::~tls_stream() {
+  if (core_ && core_->ssl) SSL_free(core_->ssl);
+}
+
+void tls_stream::prepare_handshake(ssl::stream_base::handshake_type type) {
+  if (type == ssl::stream_base::client) {
+    SSL_set_connect_state(core_->ssl);
+  } else {
+    SSL_set_accept_state(core_->ssl);
+  }
+}
+
+tls_stream::step tls_stream::perform(core& c, operation op, void* data, std::size_t size) {
+  ERR_clear_error();
+  c.last_errno = 0;
+  SSL* ssl = c.ssl;
+  std::size_t n = 0;
+  int r = 0;
+  switch (op) {
+    case operation::handshake:
+      r = SSL_do_handshake(ssl);
+      break;
+    case operation::read:
+      r = SSL_read_ex(ssl, data, size, &n);
+      break;
+    case operation::write:
+      r = SSL_write_ex(ssl, data, size, &n);
+      break;
+    case operation::shutdown: {
+      if ((SSL_get_shutdown(ssl) & SSL_SENT_SHUTDOWN) == 0) {
+        r = SSL_shutdown(ssl);
+        if (r == 1) return {};  // the peer's close_notify had arrived already
+        if (r < 0) break;
+      }
+      // Our close_notify is out; wait for the peer's, discarding what comes before it.
+      std::array<std::uint8_t, 512> sink;
+      do {
+        r = SSL_read_ex(ssl, sink.data(), sink.size(), &n);
+      } while (r == 1);
+      if (SSL_get_error(ssl, r) == SSL_ERROR_ZERO_RETURN) return {};
+      n = 0;
+      break;
+    }
+  }
+  if (r == 1) return {false, {}, n};
+  switch (SSL_get_error(ssl, r)) {
+    case SSL_ERROR_WANT_READ:
+      // A write that wants to read is a renegotiation, which we refuse (SSL_OP_NO_RENEGOTIATION).
+      if (op == operation::write) return {false, asio::error::operation_not_supported, 0};
+      return {true, {}, 0};
+    case SSL_ERROR_ZERO_RETURN:
+      return {false, asio::error::eof, 0};
+    case SSL_ERROR_SYSCALL:
+    {
+      if (c.last_errno != 0) return {false, error_code(c.last_errno, boost::system::system_category()), 0};
+      // No errno and no OpenSSL error: the peer closed TCP without close_notify.
+      error_code e = ssl_failure();
+      return {false, e == ssl::error::unspecified_system_error ? error_code(ssl::error::stream_truncated) : e, 0};
+    }
+    default:
+      return {false, ssl_failure(), 0};
+  }
+}
+
+void teardown(beast::role_type, tls_stream& stream, error_code& ec) {
+  ERR_clear_error();
+  SSL_shutdown(stream.native_handle());
+  ERR_clear_error();
+  ec = {};
+}
+
+}  // namespace azbridge::net
