@@ -81,6 +81,8 @@ int bio_read_impl(BIO* bio, char* out, int size) {
   }
 }
 
+constexpr std::size_t read_buffer_bytes = 4 * (16 * 1024 + 256);
+
 long bio_ctrl(BIO*, int cmd, long, void*) {
   // OpenSSL flushes after each handshake flight; our writes are complete when they return.
   return cmd == BIO_CTRL_FLUSH ? 1 : 0;
@@ -130,6 +132,8 @@ tls_stream::tls_stream(beast::tcp_stream&& next, ssl::context& ctx) : core_(std:
   SSL_set_mode(core_->ssl, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
   SSL_set_options(core_->ssl, SSL_OP_NO_RENEGOTIATION);
   SSL_set_read_ahead(core_->ssl, 1);
+  // With read-ahead, one recv fills this much of the record buffer: up to four full records per system call.
+  SSL_set_default_read_buffer_len(core_->ssl, read_buffer_bytes);
 }
 
 tls_stream::tls_stream(tls_stream&&) noexcept = default;
@@ -165,9 +169,24 @@ tls_stream::step tls_stream::perform(core& c, operation op, void* data, std::siz
       break;
     case operation::read:
       r = SSL_read_ex(ssl, data, size, &n);
+      // Records that are already in OpenSSL's buffer join this read (no system call): a bulk transfer hands
+      // its reader up to the whole buffer per operation instead of one 16 KiB record.
+      while (r == 1 && n < size && SSL_has_pending(ssl) == 1) {
+        std::size_t more = 0;
+        if (SSL_read_ex(ssl, static_cast<std::uint8_t*>(data) + n, size - n, &more) != 1) break;  // again next time
+        n += more;
+      }
       break;
     case operation::write:
       r = SSL_write_ex(ssl, data, size, &n);
+      // One record per SSL_write (partial writes); go on while the socket takes them at once, so a 64 KiB
+      // WebSocket message is one operation, not four. Output the socket did not take ends the loop: it is
+      // written before this operation completes, which bounds what we hold to one record.
+      while (r == 1 && n < size && c.pending.empty()) {
+        std::size_t more = 0;
+        if (SSL_write_ex(ssl, static_cast<const std::uint8_t*>(data) + n, size - n, &more) != 1) break;
+        n += more;
+      }
       break;
     case operation::shutdown: {
       if ((SSL_get_shutdown(ssl) & SSL_SENT_SHUTDOWN) == 0) {

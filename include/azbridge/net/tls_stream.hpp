@@ -73,7 +73,7 @@ class tls_stream {
   auto async_read_some(const MutableBuffers& buffers, Token&& token) {
     return start<operation::read>(first_buffer<asio::mutable_buffer>(buffers), std::forward<Token>(token));
   }
-  /// Writes at most one TLS record (16 KiB) of the first non-empty buffer, as asio::ssl::stream does.
+  /// Writes from the first non-empty buffer: as many 16 KiB records as the socket takes at once, at least one.
   template <class ConstBuffers, class Token>
   auto async_write_some(const ConstBuffers& buffers, Token&& token) {
     return start<operation::write>(first_buffer<asio::const_buffer>(buffers), std::forward<Token>(token));
