@@ -3,9 +3,11 @@
 if(AZB_USE_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
   find_program(AZB_CCACHE ccache)
   if(AZB_CCACHE)
-    # PCH and ccache work together only with these sloppiness settings.
+    # PCH and ccache work together only with these sloppiness settings. BASEDIR/NOHASHDIR make the cache
+    # independent of where the clone is (CI builds a fresh clone in another folder of the same machine).
     set(CMAKE_CXX_COMPILER_LAUNCHER
         ${CMAKE_COMMAND} -E env CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
+        CCACHE_BASEDIR=${PROJECT_SOURCE_DIR} CCACHE_NOHASHDIR=1
         ${AZB_CCACHE})
   endif()
 endif()
