@@ -41,7 +41,7 @@ LOCATION = "westeurope"
 lock = threading.RLock()
 state = {
     "requests": [],
-    "devices": {},            # id -> behaviour: online|offline|timeout|missing|refuse|throttle-once|forwarder
+    "devices": {},            # id -> behaviour: online|offline|timeout|missing|refuse|throttle-once|throttle|broken|forwarder
     "resource_groups": {"rg1"},
     "groups": {},             # (rg, name) -> resource JSON
     "operations": {},         # id -> {"polls_left", "group", "result", "kind"}
@@ -50,6 +50,8 @@ state = {
     "fail_images": ["fail.example/azbridge:bad"],
     "never_finish": False,    # operations stay InProgress
     "deny_arm": False,        # 403 AuthorizationFailed for every ARM call
+    "arm_status": 0,          # when set (e.g. 500): every ARM call answers it, with Retry-After: 0
+    "reject_images": ["reject.example/azbridge:bad"],  # container-group PUT -> 400 InvalidRequestContent
     "polls": 1,               # InProgress answers before Succeeded
     "page_size": 1,           # container groups per list page (forces nextLink)
     "tokens": {},             # token -> audience
@@ -375,6 +377,14 @@ class Handler(BaseHTTPRequestHandler):
         if behaviour == "timeout":
             b, h = iothub_error(504101, "GatewayTimeout", "Timed out waiting for the response from device.")
             return self.reply(504, b, h)
+        if behaviour == "throttle":  # for good: the caller must give up after its retries
+            b, h = iothub_error(429001, "ThrottlingException", "Throttled")
+            h["Retry-After"] = "0"
+            return self.reply(429, b, h)
+        if behaviour == "broken":
+            b, h = iothub_error(500001, "ServerError", "Internal server error")
+            h["Retry-After"] = "0"
+            return self.reply(500, b, h)
         if behaviour == "throttle-once":
             b, h = iothub_error(429001, "ThrottlingException", "Throttled")
             h["Retry-After"] = "1"
@@ -427,6 +437,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(401, cloud_error("InvalidAuthenticationToken", "The access token is invalid."))
         if state["deny_arm"]:
             return self.reply(403, cloud_error("AuthorizationFailed", "The client does not have authorization to perform action."))
+        if state["arm_status"]:
+            return self.reply(state["arm_status"], cloud_error("InternalServerError", "Encountered internal server error."),
+                              {"Retry-After": "0"})
         if path.startswith("/operations/"):
             return self.operation(path)
         parts = path.split("/")
@@ -527,6 +540,8 @@ class Handler(BaseHTTPRequestHandler):
             for required in ("image", "resources"):
                 if required not in container["properties"]:
                     return self.reply(400, cloud_error("InvalidRequestContent", f"missing {required}"))
+            if container["properties"]["image"] in state["reject_images"]:
+                return self.reply(400, cloud_error("InvalidImageName", "The image name is not valid."))
             label = props.get("ipAddress", {}).get("dnsNameLabel", name)
             resource = {"id": self.path.split("?")[0], "name": name, "type": "Microsoft.ContainerInstance/containerGroups",
                         "location": spec["location"], "tags": spec.get("tags", {}),

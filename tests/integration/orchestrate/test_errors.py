@@ -1,11 +1,22 @@
 """Every failure class of `azbridge orchestrate` against the fakes: one clear message, its own exit status,
 and no half-made resources left behind where a rollback is possible."""
 import json
+import os
+import signal
+import time
 
 from orch import Fake, check, orchestrate, azb
 
 fake = Fake()
 fake.control(devices={"online": "online", "offline": "offline", "slow": "timeout", "refuses": "refuse"})
+
+
+def wait_for(condition, what, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            azb.fail(f"timed out waiting for {what}")
+        time.sleep(0.05)
 
 
 def groups():
@@ -24,6 +35,18 @@ r = orchestrate(fake, "open", "--device", "refuses", "--output", "json", expect=
 check("Unable to start Remote Forwarder" in r.stderr, r.stderr)
 err = json.loads(r.stdout)["error"]
 check(err["status"] == 13 and err["class"] == "device_refused", err)
+
+# IoT Hub: throttled for good (429 after every retry) -> throttled; a 500 -> service
+fake.control(devices={"busy": "throttle", "broken": "broken"})
+before = len([x for x in fake.requests("https") if x["path"] == "/twins/busy/methods"])
+r = orchestrate(fake, "open", "--device", "busy", expect=5)
+check("429" in r.stderr, r.stderr)
+tries = [json.loads(x["body"])["methodName"] for x in fake.requests("https") if x["path"] == "/twins/busy/methods"][before:]
+check(tries[:4] == ["CreateConnection"] * 4 and "CreateConnection" not in tries[4:],
+      f"a throttled method call is tried 4 times in all: {tries}")
+check(groups() == {}, "no container group when the device could not be asked")
+r = orchestrate(fake, "open", "--device", "broken", expect=6)
+check("500" in r.stderr, r.stderr)
 
 # IoT Hub: a wrong key is refused (401) -> authentication class
 bad_hub = "HostName=fakehub.azure-devices.net;SharedAccessKeyName=service;SharedAccessKey=d3Jvbmcta2V5LXZhbHVlLTAwMDAwMA=="
@@ -48,6 +71,30 @@ check("InaccessibleImage" in r.stderr and "rollback" in r.stderr, r.stderr)
 calls = [json.loads(x["body"])["methodName"] for x in fake.requests("https") if x["path"] == "/twins/online/methods"][before:]
 check(calls == ["CreateConnection", "DeleteConnection"], f"the device is told to stop again: {calls}")
 check(groups() == {}, f"the failed group is deleted: {groups()}")
+
+# ARM: a request ARM rejects (400) -> rejected, rolled back like a failed provisioning
+r = orchestrate(fake, "open", "--device", "online", "--image", "reject.example/azbridge:bad", expect=21)
+check("InvalidImageName" in r.stderr, r.stderr)
+check(groups() == {}, f"nothing is left of a rejected open: {groups()}")
+# ARM answering 500 to everything (after the retries of an idempotent GET) -> service
+fake.control(arm_status=500)
+r = orchestrate(fake, "status", expect=6)
+check("500" in r.stderr and "InternalServerError" in r.stderr, r.stderr)
+fake.control(arm_status=0)
+
+# SIGINT while ACI provisions: exit 130, and the message says how to clean up
+fake.control(never_finish=True)
+proc = azb.start([azb.AZBRIDGE, "orchestrate", "open", "--device", "online", "--poll-interval", "1s"],
+                 name="interrupted-open", env=fake.env())
+wait_for(lambda: any(x["path"].startswith("/operations/") for x in fake.requests()),
+         "the open to poll ACI's provisioning")
+os.killpg(proc.pid, signal.SIGINT)
+status = azb.wait_exit(proc, timeout=15)
+log = azb.log_text(proc)
+check(status == 130, f"exit {status} after SIGINT:\n{log}")
+check("interrupted" in log and "close --device online" in log, log)
+fake.control(never_finish=False)
+orchestrate(fake, "close", "--device", "online")
 
 fake.control(never_finish=True)
 r = orchestrate(fake, "open", "--device", "online", "--provision-timeout", "2s", "--poll-interval", "1s", expect=23)
