@@ -71,7 +71,7 @@ struct ws_channel::impl : std::enable_shared_from_this<impl> {
         rbuf(std::max<std::size_t>(o.read_buffer_bytes, 256)),
         gate_wake(executor(), asio::steady_timer::time_point::max()) {
     std::size_t n = std::min(t.leftover.size(), rbuf.size());
-    std::memcpy(rbuf.data(), t.leftover.data(), n);
+    if (n != 0) std::memcpy(rbuf.data(), t.leftover.data(), n);  // an empty vector's data() may be null
     rend = n;
   }
 
@@ -154,7 +154,7 @@ struct ws_channel::impl : std::enable_shared_from_this<impl> {
     bool masked = self == ws::role::client;
     if (masked) key = next_key();
     std::size_t h = ws::encode_header(head, op, true, payload.size(), masked ? &key : nullptr);
-    std::memcpy(small.data() + h, payload.data(), payload.size());
+    if (!payload.empty()) std::memcpy(small.data() + h, payload.data(), payload.size());  // {} has a null data()
     if (masked) ws::apply_mask({small.data() + h, payload.size()}, key);
     auto [ec, n] = co_await write_transport(asio::buffer(small.data(), h + payload.size()));
     co_return ec;

@@ -27,11 +27,12 @@ const std::vector<shared_access_policy> ns_policies = {
 
 auth_decision check(const std::string& token, required_right right, std::string hc = "hc1",
                     std::span<const shared_access_policy> hc_policies = {}) {
-  auth_request r;
+  auth_request r;  // views: everything it points at must outlive authorize()
+  const std::string full_path = hc + "/suffix";
   r.token = token;
   r.host = "127.0.0.1";
   r.hc_name = hc;
-  r.full_path = hc + "/suffix";
+  r.full_path = full_path;
   r.right = right;
   r.now_unix = now;
   return authorize(r, hc_policies, ns_policies);
