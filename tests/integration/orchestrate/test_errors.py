@@ -84,10 +84,16 @@ fake.control(arm_status=0)
 
 # SIGINT while ACI provisions: exit 130, and the message says how to clean up
 fake.control(never_finish=True)
+
+
+def polls():
+    return len([x for x in fake.requests() if x["path"].startswith("/operations/")])
+
+
+polls_before = polls()  # earlier opens polled too: wait for this one's
 proc = azb.start([azb.AZBRIDGE, "orchestrate", "open", "--device", "online", "--poll-interval", "1s"],
                  name="interrupted-open", env=fake.env())
-wait_for(lambda: any(x["path"].startswith("/operations/") for x in fake.requests()),
-         "the open to poll ACI's provisioning")
+wait_for(lambda: polls() > polls_before, "the open to poll ACI's provisioning")
 os.killpg(proc.pid, signal.SIGINT)
 status = azb.wait_exit(proc, timeout=15)
 log = azb.log_text(proc)
