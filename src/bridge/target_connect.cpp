@@ -2,6 +2,8 @@
 
 #include "local_stream.hpp"
 
+#include "azbridge/net/resolve.hpp"
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 
@@ -25,16 +27,6 @@ std::optional<asio::ip::address> source_address(runtime& rt, std::string& error)
   }
   if (a->is_unspecified()) return std::nullopt;
   return *a;
-}
-
-template <class Resolver>
-net::awaitable<std::tuple<error_code, typename Resolver::results_type>> resolve_with_deadline(runtime& rt, Resolver& r,
-                                                                                             const std::string& host,
-                                                                                             int port) {
-  watchdog limit(r.get_executor(), rt.target_connect_timeout, [&r] { r.cancel(); });
-  auto [ec, results] = co_await r.async_resolve(host, std::to_string(port), nothrow);
-  if (limit.fired()) ec = asio::error::timed_out;
-  co_return std::tuple{ec, std::move(results)};
 }
 
 }  // namespace
@@ -72,7 +64,7 @@ net::awaitable<target_result> connect_stream_target(runtime& rt, const config::r
     co_return out;
   }
   asio::ip::tcp::resolver resolver(ex);
-  auto [rec, endpoints] = co_await resolve_with_deadline(rt, resolver, b.effective_host(), b.port());
+  auto [rec, endpoints] = co_await net::resolve(resolver, b.effective_host(), std::to_string(b.port()), rt.target_connect_timeout);
   if (rec) {
     out.error = fmt::format("{}: cannot resolve: {}", target_text(b), rec.message());
     co_return out;
@@ -122,7 +114,7 @@ net::awaitable<udp_target_result> connect_udp_target(runtime& rt, const config::
     co_return out;
   }
   asio::ip::udp::resolver resolver(ex);
-  auto [rec, endpoints] = co_await resolve_with_deadline(rt, resolver, b.effective_host(), b.port());
+  auto [rec, endpoints] = co_await net::resolve(resolver, b.effective_host(), std::to_string(b.port()), rt.target_connect_timeout);
   if (rec) {
     out.error = fmt::format("{}: cannot resolve: {}", target_text(b), rec.message());
     co_return out;

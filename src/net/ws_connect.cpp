@@ -1,7 +1,7 @@
+#include "azbridge/net/resolve.hpp"
 #include "azbridge/net/tls.hpp"
 #include "azbridge/net/ws_stream.hpp"
 
-#include <boost/asio/ip/address.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 #include <boost/url/parse.hpp>
@@ -77,26 +77,9 @@ awaitable<ws_connect_result> ws_connect(ssl::context* tls, const ws_url& url, ws
   const auto deadline = std::chrono::steady_clock::now() + options.timeout;
 
   tcp::resolver resolver(ex);
-  tcp::resolver::results_type endpoints;
-  error_code rec;
-  error_code not_an_ip;
-  asio::ip::make_address(url.host, not_an_ip);
-  if (!not_an_ip) {
-    // An IP literal needs no lookup: getaddrinfo with AI_NUMERICHOST returns at once, so do it here rather
-    // than a round trip through Asio's resolver thread (two thread hand-offs per connection, and every new
-    // relayed connection opens two WebSockets).
-    endpoints = resolver.resolve(url.host, url.port, tcp::resolver::numeric_host, rec);
-  } else {
-    // Name resolution cannot be given a deadline directly: a watchdog cancels it.
-    asio::steady_timer watchdog(ex, options.timeout);
-    watchdog.async_wait([&resolver](error_code ec) {
-      if (!ec) resolver.cancel();
-    });
-    std::tie(rec, endpoints) = co_await resolver.async_resolve(url.host, url.port, nothrow);
-    watchdog.cancel();
-  }
+  auto [rec, endpoints] = co_await resolve(resolver, url.host, url.port, options.timeout);
   if (rec) {
-    result.ec = rec == asio::error::operation_aborted ? make_error_code(beast::error::timeout) : rec;
+    result.ec = rec == asio::error::timed_out ? make_error_code(beast::error::timeout) : rec;
     co_return result;
   }
 
