@@ -22,34 +22,51 @@ int socket_of(Core& c) {
   return c.next.socket().is_open() ? c.next.socket().native_handle() : -1;
 }
 
+// Sends what the socket takes at once; 0 when it takes nothing now, -1 (errno kept) when it failed.
 template <class Core>
-int bio_write_impl(BIO* bio, const char* data, int size) {
-  auto& c = *static_cast<Core*>(BIO_get_data(bio));
-  BIO_clear_retry_flags(bio);
+ssize_t send_now(Core& c, const char* data, std::size_t size) {
   const int fd = socket_of(c);
   if (fd < 0) {
     c.last_errno = EBADF;
     return -1;
   }
+  for (;;) {
+    ssize_t n = ::send(fd, data, size, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n >= 0) return n;
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+    c.last_errno = errno;
+    return -1;
+  }
+}
+
+template <class Core>
+int bio_write_impl(BIO* bio, const char* data, int size) {
+  auto& c = *static_cast<Core*>(BIO_get_data(bio));
+  BIO_clear_retry_flags(bio);
   std::size_t sent = 0;
   const std::size_t want = static_cast<std::size_t>(size);
-  // Keep the order: nothing goes out directly while earlier output is still waiting.
-  if (!c.flushing && c.pending.empty()) {
-    for (;;) {
-      ssize_t n = ::send(fd, data, want, MSG_DONTWAIT | MSG_NOSIGNAL);
-      if (n >= 0) {
-        sent = static_cast<std::size_t>(n);
-        break;
-      }
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-      c.last_errno = errno;
-      return -1;
-    }
+  // Keep the order: nothing goes out directly while earlier output is still waiting. During a handshake the
+  // records of a flight (ServerHello, EncryptedExtensions, Certificate, ..., Finished) are gathered and sent
+  // together when OpenSSL flushes the flight: one segment and one wake-up of the peer, not one per record.
+  if (!c.flushing && c.pending.empty() && !c.gather) {
+    ssize_t n = send_now(c, data, want);
+    if (n < 0) return -1;
+    sent = static_cast<std::size_t>(n);
   }
   // The rest is taken over and written by the operation before it completes: OpenSSL never has to retry.
   c.pending.insert(c.pending.end(), data + sent, data + want);
   return size;
+}
+
+// Sends as much of the gathered output as the socket takes at once (the operation writes the rest).
+template <class Core>
+bool send_gathered(Core& c) {
+  if (c.flushing || c.pending.empty()) return true;
+  ssize_t n = send_now(c, reinterpret_cast<const char*>(c.pending.data()), c.pending.size());
+  if (n < 0) return false;
+  c.pending.erase(c.pending.begin(), c.pending.begin() + n);
+  return true;
 }
 
 template <class Core>
@@ -83,9 +100,11 @@ int bio_read_impl(BIO* bio, char* out, int size) {
 
 constexpr std::size_t read_buffer_bytes = 4 * (16 * 1024 + 256);
 
-long bio_ctrl(BIO*, int cmd, long, void*) {
-  // OpenSSL flushes after each handshake flight; our writes are complete when they return.
-  return cmd == BIO_CTRL_FLUSH ? 1 : 0;
+template <class Core>
+long bio_ctrl_impl(BIO* bio, int cmd, long, void*) {
+  if (cmd != BIO_CTRL_FLUSH) return 0;
+  // The end of a handshake flight: send what was gathered.
+  return send_gathered(*static_cast<Core*>(BIO_get_data(bio))) ? 1 : 0;
 }
 
 error_code ssl_failure() {
@@ -106,7 +125,7 @@ struct tls_stream_bio {
     static BIO_METHOD* const m = [] {
       BIO_METHOD* made = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "azbridge socket");
       if (made == nullptr || BIO_meth_set_write(made, bio_write_impl<Core>) != 1 ||
-          BIO_meth_set_read(made, bio_read_impl<Core>) != 1 || BIO_meth_set_ctrl(made, bio_ctrl) != 1) {
+          BIO_meth_set_read(made, bio_read_impl<Core>) != 1 || BIO_meth_set_ctrl(made, bio_ctrl_impl<Core>) != 1) {
         throw std::runtime_error("OpenSSL: cannot create the socket BIO method");
       }
       return made;
@@ -165,7 +184,10 @@ tls_stream::step tls_stream::perform(core& c, operation op, void* data, std::siz
   int r = 0;
   switch (op) {
     case operation::handshake:
+      c.gather = true;
       r = SSL_do_handshake(ssl);
+      c.gather = false;
+      if (!send_gathered(c) && r == 1) r = -1;  // a flight without a flush (not seen, but cheap to cover)
       break;
     case operation::read:
       r = SSL_read_ex(ssl, data, size, &n);

@@ -102,6 +102,7 @@ class tls_stream {
     std::vector<std::uint8_t> pending;
     std::vector<std::uint8_t> sending;
     bool flushing = false;
+    bool gather = false;  // in a handshake: records wait for the end of their flight (BIO flush)
     int last_errno = 0;  // of the last failed send/recv, for SSL_ERROR_SYSCALL
   };
 
