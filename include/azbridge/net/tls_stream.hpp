@@ -30,6 +30,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -73,14 +74,24 @@ class tls_stream {
   auto async_read_some(const MutableBuffers& buffers, Token&& token) {
     return start<operation::read>(first_buffer<asio::mutable_buffer>(buffers), std::forward<Token>(token));
   }
-  /// Writes from the first non-empty buffer: as many 16 KiB records as the socket takes at once, at least one.
+  /// Writes as many 16 KiB records as the socket takes at once (at least one). A sequence of small buffers
+  /// (Beast's HTTP serializer hands over a buffer per header line) is gathered into one record first: a record
+  /// and a send() per piece would cost the peer a wake-up each.
   template <class ConstBuffers, class Token>
   auto async_write_some(const ConstBuffers& buffers, Token&& token) {
-    return start<operation::write>(first_buffer<asio::const_buffer>(buffers), std::forward<Token>(token));
+    asio::const_buffer first = first_buffer<asio::const_buffer>(buffers);
+    if (first.size() < record_bytes && asio::buffer_size(buffers) > first.size()) {
+      auto& staging = core_->staging;
+      staging.resize(std::min(asio::buffer_size(buffers), record_bytes));
+      staging.resize(asio::buffer_copy(asio::buffer(staging), buffers));
+      first = asio::buffer(staging);
+    }
+    return start<operation::write>(first, std::forward<Token>(token));
   }
 
  private:
   enum class operation { handshake, shutdown, read, write };
+  static constexpr std::size_t record_bytes = 16 * 1024;  // TLS plaintext per record
 
   // What one non-blocking OpenSSL call came to.
   struct step {
@@ -101,6 +112,7 @@ class tls_stream {
     // Output the socket did not take at once, in order: `sending` is being written, `pending` comes after it.
     std::vector<std::uint8_t> pending;
     std::vector<std::uint8_t> sending;
+    std::vector<std::uint8_t> staging;  // small buffers of one write gathered (encrypted before the write returns)
     bool flushing = false;
     bool gather = false;  // in a handshake: records wait for the end of their flight (BIO flush)
     int last_errno = 0;  // of the last failed send/recv, for SSL_ERROR_SYSCALL
