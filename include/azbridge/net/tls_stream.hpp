@@ -198,6 +198,8 @@ class tls_stream {
     }
     template <class Self>
     void finish(Self& self, error_code ec, std::size_t n) {
+      // The gathered plaintext was encrypted by now; a held connection keeps no buffer for it.
+      if (Op == operation::write && c->staging.capacity() != 0) std::vector<std::uint8_t>().swap(c->staging);
       if (went_async) return deliver(self, ec, n);
       // Never complete inside the initiating call (Asio's rule; Beast relies on it).
       result.ec = ec;
