@@ -114,13 +114,7 @@ def stop(proc, timeout=10.0, sig=signal.SIGTERM):
     """Signals the process and waits for it; returns its exit status. Fails if it does not exit in time."""
     if proc.poll() is None:
         os.killpg(proc.pid, sig)
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-            fail(f"{proc.name} did not exit within {timeout}s of signal {sig}:\n{log_text(proc)}")
-    return proc.returncode
+    return wait_exit(proc, timeout)
 
 
 def wait_exit(proc, timeout=10.0):

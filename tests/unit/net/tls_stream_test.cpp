@@ -118,6 +118,25 @@ net::awaitable<void> exchange(Stream& s, const std::vector<std::uint8_t>& out, s
   co_await (writer() && reader());
 }
 
+// Both ends of one TLS connection over loopback after their handshakes (the client verifies `host`).
+struct handshaken {
+  tls_stream server;
+  tls_stream client;
+  error_code server_ec;
+  error_code client_ec;
+};
+
+net::awaitable<handshaken> handshake_pair(test::loopback_acceptor& acc, ssl::context& sctx, ssl::context& cctx,
+                                          const std::string& host) {
+  using namespace asio::experimental::awaitable_operators;
+  auto [stcp, ctcp] = co_await tcp_pair(acc);
+  handshaken h{tls_stream(std::move(stcp), sctx), tls_stream(std::move(ctcp), cctx), {}, {}};
+  prepare_client_stream(h.client, host, true);
+  std::tie(h.server_ec, h.client_ec) =
+      co_await (handshake(h.server, ssl::stream_base::server) && handshake(h.client, ssl::stream_base::client));
+  co_return h;
+}
+
 }  // namespace
 
 TEST_CASE("tls_stream: both roles move megabytes both ways at once, also against asio::ssl::stream", "[tls_stream]") {
@@ -164,13 +183,11 @@ TEST_CASE("tls_stream: close_notify is eof for the reader and completes both shu
   auto cctx = client_context();
   test::run(io, [&]() -> net::awaitable<void> {
     using namespace asio::experimental::awaitable_operators;
-    auto [stcp, ctcp] = co_await tcp_pair(acc);
-    tls_stream server(std::move(stcp), sctx);
-    tls_stream client(std::move(ctcp), cctx);
-    prepare_client_stream(client, "localhost", true);
-    auto [sec, cec] = co_await (handshake(server, ssl::stream_base::server) && handshake(client, ssl::stream_base::client));
-    REQUIRE_FALSE(sec);
-    REQUIRE_FALSE(cec);
+    auto h = co_await handshake_pair(acc, sctx, cctx, "localhost");
+    REQUIRE_FALSE(h.server_ec);
+    REQUIRE_FALSE(h.client_ec);
+    auto& server = h.server;
+    auto& client = h.client;
 
     auto client_side = [&]() -> net::awaitable<void> {
       auto [wec, n] = co_await asio::async_write(client, asio::buffer(std::string("last words")), net::nothrow);
@@ -203,14 +220,11 @@ TEST_CASE("tls_stream: a peer that closes TCP without close_notify is a truncati
   auto sctx = server_context();
   auto cctx = client_context();
   test::run(io, [&]() -> net::awaitable<void> {
-    using namespace asio::experimental::awaitable_operators;
-    auto [stcp, ctcp] = co_await tcp_pair(acc);
-    tls_stream server(std::move(stcp), sctx);
-    tls_stream client(std::move(ctcp), cctx);
-    prepare_client_stream(client, "127.0.0.1", true);
-    auto [sec, cec] = co_await (handshake(server, ssl::stream_base::server) && handshake(client, ssl::stream_base::client));
-    REQUIRE_FALSE(sec);
-    REQUIRE_FALSE(cec);
+    auto h = co_await handshake_pair(acc, sctx, cctx, "127.0.0.1");
+    REQUIRE_FALSE(h.server_ec);
+    REQUIRE_FALSE(h.client_ec);
+    auto& server = h.server;
+    auto& client = h.client;
     server.next_layer().close();
     std::array<char, 64> buf;
     auto [ec, n] = co_await client.async_read_some(asio::buffer(buf), net::nothrow);
@@ -226,15 +240,10 @@ TEST_CASE("tls_stream: the certificate must name the host the client asked for",
   auto sctx = server_context();
   auto cctx = client_context();
   test::run(io, [&]() -> net::awaitable<void> {
-    using namespace asio::experimental::awaitable_operators;
-    auto [stcp, ctcp] = co_await tcp_pair(acc);
-    tls_stream server(std::move(stcp), sctx);
-    tls_stream client(std::move(ctcp), cctx);
-    prepare_client_stream(client, host, true);
-    auto [sec, cec] = co_await (handshake(server, ssl::stream_base::server) && handshake(client, ssl::stream_base::client));
-    REQUIRE(cec);
-    CHECK(cec.category() == asio::error::get_ssl_category());
-    CHECK(cec.message().find("certificate verify failed") != std::string::npos);
+    auto h = co_await handshake_pair(acc, sctx, cctx, host);
+    REQUIRE(h.client_ec);
+    CHECK(h.client_ec.category() == asio::error::get_ssl_category());
+    CHECK(h.client_ec.message().find("certificate verify failed") != std::string::npos);
   });
 }
 
@@ -244,14 +253,10 @@ TEST_CASE("tls_stream: tcp_stream's expiry bounds a TLS read", "[tls_stream]") {
   auto sctx = server_context();
   auto cctx = client_context();
   test::run(io, [&]() -> net::awaitable<void> {
-    using namespace asio::experimental::awaitable_operators;
-    auto [stcp, ctcp] = co_await tcp_pair(acc);
-    tls_stream server(std::move(stcp), sctx);
-    tls_stream client(std::move(ctcp), cctx);
-    prepare_client_stream(client, "localhost", true);
-    auto [sec, cec] = co_await (handshake(server, ssl::stream_base::server) && handshake(client, ssl::stream_base::client));
-    REQUIRE_FALSE(sec);
-    REQUIRE_FALSE(cec);
+    auto h = co_await handshake_pair(acc, sctx, cctx, "localhost");
+    REQUIRE_FALSE(h.server_ec);
+    REQUIRE_FALSE(h.client_ec);
+    auto& client = h.client;
     client.next_layer().expires_after(std::chrono::milliseconds(100));  // the server never sends
     std::array<char, 64> buf;
     auto [ec, n] = co_await client.async_read_some(asio::buffer(buf), net::nothrow);
