@@ -145,7 +145,8 @@ tls_stream::tls_stream(beast::tcp_stream&& next, ssl::context& ctx) : core_(std:
   BIO_set_data(bio, core_.get());
   BIO_set_init(bio, 1);
   SSL_set_bio(core_->ssl, bio, bio);  // the SSL owns the BIO
-  // Partial writes: one record per write_some, as asio::ssl::stream. Release buffers: OpenSSL's 17 KiB record
+  // Partial writes: one record per SSL_write, so perform() can stop between records when the socket is full
+  // (what we hold stays one record). Release buffers: OpenSSL's 17 KiB record
   // buffers exist only while a record is in them, so an idle connection holds none. Read-ahead: one recv
   // takes the header and body of a record (and what follows it), not two.
   SSL_set_mode(core_->ssl, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
