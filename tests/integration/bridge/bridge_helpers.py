@@ -100,13 +100,7 @@ def wait_for_match(proc, pattern, timeout=30.0, count=1):
         time.sleep(0.02)  # polling the log for a condition
 
 
-def wait_until(condition, what, timeout=30.0):
-    """Polls `condition()` until it is true (bounded)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() >= deadline:
-            fail(f"timed out waiting for {what}")
-        time.sleep(0.02)  # polling for a condition
+wait_until = azb.wait_until
 
 
 def read_message(ws):

@@ -110,6 +110,15 @@ def wait_for_log(proc, needle, timeout=20.0):
     fail(f"{needle!r} not seen in {proc.name}'s log after {timeout}s:\n{log_text(proc)}")
 
 
+def wait_until(condition, what, timeout=30.0):
+    """Polls `condition()` until it is true (bounded)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() >= deadline:
+            fail(f"timed out waiting for {what}")
+        time.sleep(0.02)  # polling for a condition
+
+
 def stop(proc, timeout=10.0, sig=signal.SIGTERM):
     """Signals the process and waits for it; returns its exit status. Fails if it does not exit in time."""
     if proc.poll() is None:

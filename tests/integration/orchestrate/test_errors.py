@@ -3,20 +3,11 @@ and no half-made resources left behind where a rollback is possible."""
 import json
 import os
 import signal
-import time
 
 from orch import Fake, check, orchestrate, azb
 
 fake = Fake()
 fake.control(devices={"online": "online", "offline": "offline", "slow": "timeout", "refuses": "refuse"})
-
-
-def wait_for(condition, what, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            azb.fail(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 def groups():
@@ -93,7 +84,7 @@ def polls():
 polls_before = polls()  # earlier opens polled too: wait for this one's
 proc = azb.start([azb.AZBRIDGE, "orchestrate", "open", "--device", "online", "--poll-interval", "1s"],
                  name="interrupted-open", env=fake.env())
-wait_for(lambda: polls() > polls_before, "the open to poll ACI's provisioning")
+azb.wait_until(lambda: polls() > polls_before, "the open to poll ACI's provisioning", timeout=20.0)
 os.killpg(proc.pid, signal.SIGINT)
 status = azb.wait_exit(proc, timeout=15)
 log = azb.log_text(proc)

@@ -118,7 +118,7 @@ net::awaitable<void> exchange(Stream& s, const std::vector<std::uint8_t>& out, s
   co_await (writer() && reader());
 }
 
-// Both ends of one TLS connection over loopback after their handshakes (the client verifies `host`).
+// Both ends of one TLS connection over loopback after their handshakes.
 struct handshaken {
   tls_stream server;
   tls_stream client;
@@ -126,26 +126,31 @@ struct handshaken {
   error_code client_ec;
 };
 
-net::awaitable<handshaken> handshake_pair(test::loopback_acceptor& acc, ssl::context& sctx, ssl::context& cctx,
-                                          const std::string& host) {
-  using namespace asio::experimental::awaitable_operators;
-  auto [stcp, ctcp] = co_await tcp_pair(acc);
-  handshaken h{tls_stream(std::move(stcp), sctx), tls_stream(std::move(ctcp), cctx), {}, {}};
-  prepare_client_stream(h.client, host, true);
-  std::tie(h.server_ec, h.client_ec) =
-      co_await (handshake(h.server, ssl::stream_base::server) && handshake(h.client, ssl::stream_base::client));
-  co_return h;
-}
+// What every case needs: an io_context, a loopback acceptor, the server's and the verifying client's contexts.
+struct tls_fixture {
+  asio::io_context io;
+  test::loopback_acceptor acc{io};
+  ssl::context sctx = server_context();
+  ssl::context cctx = client_context();
+
+  // A connection with both handshakes done (the client verifies `host`).
+  net::awaitable<handshaken> handshake_pair(const std::string& host) {
+    using namespace asio::experimental::awaitable_operators;
+    auto [stcp, ctcp] = co_await tcp_pair(acc);
+    handshaken h{tls_stream(std::move(stcp), sctx), tls_stream(std::move(ctcp), cctx), {}, {}};
+    prepare_client_stream(h.client, host, true);
+    std::tie(h.server_ec, h.client_ec) =
+        co_await (handshake(h.server, ssl::stream_base::server) && handshake(h.client, ssl::stream_base::client));
+    co_return h;
+  }
+};
 
 }  // namespace
 
-TEST_CASE("tls_stream: both roles move megabytes both ways at once, also against asio::ssl::stream", "[tls_stream]") {
+TEST_CASE_METHOD(tls_fixture, "tls_stream: both roles move megabytes both ways at once, also against asio::ssl::stream",
+                 "[tls_stream]") {
   const bool asio_server = GENERATE(false, true);
   INFO("server is " << (asio_server ? "asio::ssl::stream" : "tls_stream"));
-  asio::io_context io;
-  test::loopback_acceptor acc(io);
-  auto sctx = server_context();
-  auto cctx = client_context();
   test::run(io, [&]() -> net::awaitable<void> {
     using namespace asio::experimental::awaitable_operators;
     auto [stcp, ctcp] = co_await tcp_pair(acc);
@@ -176,14 +181,10 @@ TEST_CASE("tls_stream: both roles move megabytes both ways at once, also against
   });
 }
 
-TEST_CASE("tls_stream: close_notify is eof for the reader and completes both shutdowns", "[tls_stream]") {
-  asio::io_context io;
-  test::loopback_acceptor acc(io);
-  auto sctx = server_context();
-  auto cctx = client_context();
+TEST_CASE_METHOD(tls_fixture, "tls_stream: close_notify is eof for the reader and completes both shutdowns", "[tls_stream]") {
   test::run(io, [&]() -> net::awaitable<void> {
     using namespace asio::experimental::awaitable_operators;
-    auto h = co_await handshake_pair(acc, sctx, cctx, "localhost");
+    auto h = co_await handshake_pair("localhost");
     REQUIRE_FALSE(h.server_ec);
     REQUIRE_FALSE(h.client_ec);
     auto& server = h.server;
@@ -214,13 +215,9 @@ TEST_CASE("tls_stream: close_notify is eof for the reader and completes both shu
   });
 }
 
-TEST_CASE("tls_stream: a peer that closes TCP without close_notify is a truncation", "[tls_stream]") {
-  asio::io_context io;
-  test::loopback_acceptor acc(io);
-  auto sctx = server_context();
-  auto cctx = client_context();
+TEST_CASE_METHOD(tls_fixture, "tls_stream: a peer that closes TCP without close_notify is a truncation", "[tls_stream]") {
   test::run(io, [&]() -> net::awaitable<void> {
-    auto h = co_await handshake_pair(acc, sctx, cctx, "127.0.0.1");
+    auto h = co_await handshake_pair("127.0.0.1");
     REQUIRE_FALSE(h.server_ec);
     REQUIRE_FALSE(h.client_ec);
     auto& server = h.server;
@@ -233,27 +230,19 @@ TEST_CASE("tls_stream: a peer that closes TCP without close_notify is a truncati
   });
 }
 
-TEST_CASE("tls_stream: the certificate must name the host the client asked for", "[tls_stream]") {
+TEST_CASE_METHOD(tls_fixture, "tls_stream: the certificate must name the host the client asked for", "[tls_stream]") {
   const std::string host = GENERATE(as<std::string>{}, "127.0.0.2", "example.com");
-  asio::io_context io;
-  test::loopback_acceptor acc(io);
-  auto sctx = server_context();
-  auto cctx = client_context();
   test::run(io, [&]() -> net::awaitable<void> {
-    auto h = co_await handshake_pair(acc, sctx, cctx, host);
+    auto h = co_await handshake_pair(host);
     REQUIRE(h.client_ec);
     CHECK(h.client_ec.category() == asio::error::get_ssl_category());
     CHECK(h.client_ec.message().find("certificate verify failed") != std::string::npos);
   });
 }
 
-TEST_CASE("tls_stream: tcp_stream's expiry bounds a TLS read", "[tls_stream]") {
-  asio::io_context io;
-  test::loopback_acceptor acc(io);
-  auto sctx = server_context();
-  auto cctx = client_context();
+TEST_CASE_METHOD(tls_fixture, "tls_stream: tcp_stream's expiry bounds a TLS read", "[tls_stream]") {
   test::run(io, [&]() -> net::awaitable<void> {
-    auto h = co_await handshake_pair(acc, sctx, cctx, "localhost");
+    auto h = co_await handshake_pair("localhost");
     REQUIRE_FALSE(h.server_ec);
     REQUIRE_FALSE(h.client_ec);
     auto& client = h.client;
